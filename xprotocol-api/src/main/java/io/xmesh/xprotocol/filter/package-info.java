@@ -1,0 +1,2 @@
+/** The stream filter SPI: policies applied to every request and response. */
+package io.xmesh.xprotocol.filter;

@@ -1,0 +1,2 @@
+/** The registry SPI: publish and watch service instances. */
+package io.xmesh.xprotocol.registry;
