@@ -147,7 +147,7 @@ public final class Settings {
 
     /**
      * A duration: a number of milliseconds, or a string with a unit {@code ns}, {@code us}, {@code ms},
-     * {@code s}, {@code m} ({@code "250ms"}, {@code "1.5s"}), or an ISO-8601 duration ({@code PT1S}).
+     * {@code s}, {@code m}, {@code h} ({@code "250ms"}, {@code "1.5s"}), or an ISO-8601 duration ({@code PT1S}).
      */
     public Duration duration(String key, Duration defaultValue) {
         Object v = values.get(key);
@@ -202,6 +202,7 @@ public final class Settings {
             case "", "ms" -> 1_000_000d;
             case "s" -> 1_000_000_000d;
             case "m" -> 60_000_000_000d;
+            case "h" -> 3_600_000_000_000d;
             default -> -1d;
         };
         if (nanosPerUnit < 0) {
