@@ -10,6 +10,12 @@ public final class FilterAttributes {
     public static final String TRACE_ID = "trace.id";
 
     /**
+     * Where the trace id came from (a {@link String}): {@code traceparent}, {@code b3}, {@code x-b3-traceid},
+     * {@code sw8}, or {@code generated}.
+     */
+    public static final String TRACE_SOURCE = "trace.source";
+
+    /**
      * {@link Boolean#FALSE} when the {@code tracing} filter generated a trace context but the codec could
      * not add it to the upstream request ({@link io.xmesh.xprotocol.codec.XFrame#setHeader} returned false).
      */

@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  * A request frame for unit tests: headers in a map, no bytes. {@link #settable} decides whether
  * {@link #setHeader} works (codecs may refuse). Reference counting is a no-op (no buffer is held).
  */
-public final class FakeFrame implements XFrame {
+public class FakeFrame implements XFrame {
 
     public final Map<String, String> headers = new LinkedHashMap<>();
     public final Map<String, String> setHeaders = new LinkedHashMap<>();
