@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A plain {@link StreamContext} for unit tests: fields set directly. */
-public final class FakeStreamContext implements StreamContext {
+public class FakeStreamContext implements StreamContext {
 
     public String listener = "egress";
     public String protocol = "dubbo";
