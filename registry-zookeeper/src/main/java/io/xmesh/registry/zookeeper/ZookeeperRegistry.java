@@ -492,7 +492,12 @@ public final class ZookeeperRegistry implements Registry {
                 .withExceptionHandler(e -> log.debug("registry {}: watch on {}: {}", connectString, w.providersPath, e.toString()))
                 .build();
         cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, oldData, data) -> scheduleDelivery(w, config.notifyDelayMs()))
+                .forAll((type, oldData, data) -> {
+                    if (log.isTraceEnabled()) {
+                        log.trace("registry {}: {} {}", connectString, type, data != null ? data.getPath() : oldData.getPath());
+                    }
+                    scheduleDelivery(w, config.notifyDelayMs());
+                })
                 .forInitialized(() -> {
                     w.initialized = true;
                     scheduleDelivery(w, 0);

@@ -58,9 +58,14 @@ final class ZkTestSupport {
 
     /** Writes a provider node the way a Dubbo provider would (ephemeral, in the observer's session). */
     static String addProvider(CuratorFramework c, String url) throws Exception {
+        return addProvider(c, url, CreateMode.EPHEMERAL);
+    }
+
+    /** Writes a provider node; PERSISTENT for one that must outlive the writing client. */
+    static String addProvider(CuratorFramework c, String url, CreateMode mode) throws Exception {
         DubboUrl u = DubboUrl.parse(url);
         String path = "/dubbo/" + u.parameter("interface", u.path()) + "/providers/" + u.encoded();
-        c.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path);
+        c.create().creatingParentsIfNeeded().withMode(mode).forPath(path);
         return path;
     }
 
