@@ -89,19 +89,25 @@ public final class EmbeddedChannels {
     }
 
     /**
-     * The {@link CodecException} {@code t} is or wraps: {@code t} itself, or its cause when
-     * {@code t} is Netty's {@code DecoderException} (which {@code ByteToMessageDecoder} wraps
-     * around exceptions thrown by {@code decode}). Null for anything else.
+     * {@code t} as a {@link CodecException}, or null when it is something else. Strict on
+     * purpose: the proxy acts on a {@code CodecException} fired through the pipeline as it is
+     * (answers the request, or closes the connection). One thrown from
+     * {@code ByteToMessageDecoder.decode} reaches the pipeline wrapped in Netty's
+     * {@code DecoderException}, which the proxy treats as an unexpected failure; see
+     * {@link #isWrappedCodecException}.
      */
     public static CodecException codecException(Throwable t) {
-        if (t instanceof CodecException c) {
-            return c;
-        }
-        if (t != null && "io.netty.handler.codec.DecoderException".equals(t.getClass().getName())
-                && t.getCause() instanceof CodecException c) {
-            return c;
-        }
-        return null;
+        return t instanceof CodecException c ? c : null;
+    }
+
+    /**
+     * Whether {@code t} is Netty's {@code DecoderException} around a {@link CodecException}: the
+     * sign of a codec that throws from {@code decode} instead of calling
+     * {@code ctx.fireExceptionCaught(e)}.
+     */
+    public static boolean isWrappedCodecException(Throwable t) {
+        return t != null && "io.netty.handler.codec.DecoderException".equals(t.getClass().getName())
+                && t.getCause() instanceof CodecException;
     }
 
     /**

@@ -111,10 +111,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * </ul>
  *
  * <h2>Exceptions</h2>
- * A decoder reports malformed input through {@code fireExceptionCaught}. A
- * {@link CodecException} thrown from {@code ByteToMessageDecoder.decode} reaches the pipeline
- * wrapped once in Netty's {@code DecoderException}; the kit accepts that wrapping (see
- * {@link EmbeddedChannels#codecException}), and so does the proxy.
+ * A decoder reports malformed input with {@code ctx.fireExceptionCaught(codecException)}, and
+ * then discards input as it sees fit (after a fatal error, usually everything). Do not throw it
+ * from {@code ByteToMessageDecoder.decode}: Netty wraps thrown exceptions in
+ * {@code DecoderException}, which the proxy does not recognise as a codec error (it cannot answer
+ * the request by its id). The kit fails such a codec with a message saying so.
  *
  * <h2>Opting out</h2>
  * Each check is one {@code @Test} method. When one truly does not apply to a protocol,
@@ -747,6 +748,10 @@ public abstract class XProtocolContractTest {
 
         void assertOnlyCodecExceptions(String context) {
             for (Throwable t : exceptions()) {
+                if (EmbeddedChannels.isWrappedCodecException(t)) {
+                    throw new AssertionError(context + ": the CodecException reached the pipeline wrapped in a "
+                            + "DecoderException: fire it with ctx.fireExceptionCaught(e) instead of throwing it from decode()", t);
+                }
                 if (EmbeddedChannels.codecException(t) == null) {
                     throw new AssertionError(context + ": the codec raised " + t.getClass().getName()
                             + " instead of a CodecException", t);

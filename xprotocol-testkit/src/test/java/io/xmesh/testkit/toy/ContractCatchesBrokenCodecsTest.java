@@ -45,6 +45,11 @@ class ContractCatchesBrokenCodecsTest {
     }
 
     @Test
+    void codecExceptionThrownFromDecodeFails() {
+        assertFails(ThrowsFromDecode.class, "corruptInputFailsWithCodecException", "wrapped in a DecoderException");
+    }
+
+    @Test
     void decoderThatAssumesWholeFramesFails() {
         assertFails(NotFragmentationSafe.class, "decodesEveryTwoWaySplit", "unexpected exception");
     }
@@ -131,6 +136,18 @@ class ContractCatchesBrokenCodecsTest {
                 @Override
                 protected RuntimeException badMagic() {
                     return new IllegalStateException("bad magic");
+                }
+            };
+        }
+    }
+
+    public static class ThrowsFromDecode extends ToyProtocolContractTest {
+        @Override
+        protected XProtocol protocol() {
+            return new ToyProtocol() {
+                @Override
+                protected boolean throwErrors() {
+                    return true;
                 }
             };
         }

@@ -57,6 +57,11 @@ public class ToyProtocol implements XProtocol {
         return true;
     }
 
+    /** True: throw codec errors from decode() (Netty then wraps them) instead of firing them. */
+    protected boolean throwErrors() {
+        return false;
+    }
+
     protected RuntimeException badMagic() {
         return new CodecException("toy: bad magic");
     }
@@ -127,7 +132,12 @@ public class ToyProtocol implements XProtocol {
             int r = in.readerIndex();
             if (in.getByte(r) != 'T' || in.getByte(r + 1) != 'Y') {
                 in.skipBytes(in.readableBytes());
-                throw badMagic();
+                RuntimeException e = badMagic();
+                if (e instanceof CodecException && !throwErrors()) {
+                    ctx.fireExceptionCaught(e);
+                    return;
+                }
+                throw e;
             }
             if (in.readableBytes() < HEADER && waitForWholeFrame()) {
                 return;
@@ -137,7 +147,8 @@ public class ToyProtocol implements XProtocol {
             long length = HEADER + in.getUnsignedInt(r + 9);
             if (enforceLimit() && length > limit) {
                 in.skipBytes(in.readableBytes());
-                throw new FrameTooLargeException(length, limit, id);
+                ctx.fireExceptionCaught(new FrameTooLargeException(length, limit, id));
+                return;
             }
             FrameKind kind = kind(type);
             boolean inbound = side == ProtocolSide.SERVER
@@ -145,7 +156,8 @@ public class ToyProtocol implements XProtocol {
                     : kind == FrameKind.RESPONSE || kind == FrameKind.HEARTBEAT_REPLY;
             if (!inbound) {
                 in.skipBytes(in.readableBytes());
-                throw new CodecException("toy: frame type " + type + " not expected on the " + side + " side", id, true, null);
+                ctx.fireExceptionCaught(new CodecException("toy: frame type " + type + " not expected on the " + side + " side", id, true, null));
+                return;
             }
             if (in.readableBytes() < length && waitForWholeFrame()) {
                 return;
