@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Creates {@link AccessLogFilter}s. Configuration (see {@code docs/filters.md}):
  * <pre>
  * path: /var/log/xmesh/access.log   # a file (appended to, created if missing) or "stdout" (default)
- * queue-size: 8192                  # lines waiting for the writer thread; more are dropped and counted
+ * queueSize: 8192                  # lines waiting for the writer thread; more are dropped and counted
  * </pre>
  * {@code create} checks that the file's folder exists, but opens nothing and starts no thread: the writer
  * thread starts with the first request and opens the file.
@@ -34,9 +34,9 @@ public final class AccessLogFilterFactory implements StreamFilterFactory {
     /** Called off the event loops at startup; returns a thread-safe filter that should be closed at shutdown. */
     @Override
     public StreamFilter create(Map<String, Object> config) {
-        Settings s = Settings.of("access-log", config).allowOnly("path", "queue-size");
+        Settings s = Settings.of("access-log", config).allowOnly("path", "queueSize");
         String path = s.string("path", "stdout").trim();
-        int queueSize = s.integer("queue-size", 8192, 1, 1 << 20);
+        int queueSize = s.integer("queueSize", 8192, 1, 1 << 20);
         AccessLogSink sink;
         if (path.equals("stdout") || path.equals("-")) {
             sink = StreamSink.stream(System.out);

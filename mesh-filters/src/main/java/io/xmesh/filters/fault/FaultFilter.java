@@ -21,7 +21,7 @@ import java.util.function.DoubleSupplier;
  * <p>For a matching request the abort is drawn first: if it hits, the request is refused with the configured
  * {@link ErrorKind} (the protocol maps it to its own status) and is not delayed. Otherwise the delay is drawn:
  * if it hits, the filter returns {@link FilterResult#delay}, and the proxy holds the request on a timer without
- * blocking the loop. At most {@code max-active-delays} requests are held at once (further hits pass without
+ * blocking the loop. At most {@code maxActiveDelays} requests are held at once (further hits pass without
  * delay and are counted), released in {@link #onComplete}.
  *
  * <p>Thread-safe and non-blocking: runs on any event loop.
@@ -117,7 +117,7 @@ public final class FaultFilter implements StreamFilter {
         return delayed.sum();
     }
 
-    /** Delay hits that were not delayed because {@code max-active-delays} requests were already held. */
+    /** Delay hits that were not delayed because {@code maxActiveDelays} requests were already held. */
     public long delaysSkippedCount() {
         return delaysSkipped.sum();
     }

@@ -26,7 +26,7 @@ import java.util.function.DoubleSupplier;
  * delay:
  *   percent: 10
  *   duration: 200ms            # a number of ms, or 250ms / 1.5s / PT1S; at most 1 hour
- * max-active-delays: 10000     # bound on requests held at once
+ * maxActiveDelays: 10000     # bound on requests held at once
  * </pre>
  */
 @XmeshPlugin(name = "fault", order = 400, description = "Fault injection: delay or abort a percentage of matching requests")
@@ -45,7 +45,7 @@ public final class FaultFilterFactory implements StreamFilterFactory {
 
     /** As {@link #create(Map)} with a given source of numbers in [0, 100) (tests). */
     FaultFilter create(Map<String, Object> config, DoubleSupplier percentDice) {
-        Settings s = Settings.of("fault", config).allowOnly("match", "abort", "delay", "max-active-delays");
+        Settings s = Settings.of("fault", config).allowOnly("match", "abort", "delay", "maxActiveDelays");
         List<String> routes = List.of();
         Map<String, String> headers = Map.of();
         Settings match = s.child("match");
@@ -82,7 +82,7 @@ public final class FaultFilterFactory implements StreamFilterFactory {
         if (abort == null && delay == null) {
             throw new IllegalArgumentException("fault: configure abort, delay or both");
         }
-        int maxActive = s.integer("max-active-delays", 10_000, 1, 10_000_000);
+        int maxActive = s.integer("maxActiveDelays", 10_000, 1, 10_000_000);
         return new FaultFilter(routes, headers, abortPercent, error, message, delayPercent, delayNanos, maxActive,
                 percentDice);
     }

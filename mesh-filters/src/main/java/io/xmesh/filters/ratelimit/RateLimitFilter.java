@@ -76,7 +76,7 @@ public final class RateLimitFilter implements StreamFilter {
         return rules.get(index).keys();
     }
 
-    /** Requests of the rule at {@code index} that shared the overflow bucket because {@code max-keys} was reached. */
+    /** Requests of the rule at {@code index} that shared the overflow bucket because {@code maxKeys} was reached. */
     public long overflowCount(int index) {
         return rules.get(index).overflowed();
     }

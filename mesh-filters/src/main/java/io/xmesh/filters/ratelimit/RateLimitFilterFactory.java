@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  *     overrides: { billing: { rate: 50, burst: 50 } }
  *     routes: [orders]       # optional: only these routes
  *     headers: { service: com.acme.Orders }   # optional: only requests with these header values
- * max-keys: 10000            # default bound on buckets per rule (a rule may set its own)
+ * maxKeys: 10000            # default bound on buckets per rule (a rule may set its own)
  * </pre>
  * A single rule may also be written without {@code rules:}, its keys at the top level.
  */
@@ -49,8 +49,8 @@ public final class RateLimitFilterFactory implements StreamFilterFactory {
         long now = nanoClock.getAsLong();
         List<RateLimitRule> rules = new ArrayList<>();
         if (s.has("rules")) {
-            s.allowOnly("rules", "max-keys");
-            int maxKeys = s.integer("max-keys", 10_000, 1, 10_000_000);
+            s.allowOnly("rules", "maxKeys");
+            int maxKeys = s.integer("maxKeys", 10_000, 1, 10_000_000);
             List<Settings> list = s.children("rules");
             if (list.isEmpty()) {
                 throw new IllegalArgumentException(s.key("rules") + ": must list at least one rule");

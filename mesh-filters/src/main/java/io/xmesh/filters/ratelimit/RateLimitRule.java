@@ -77,7 +77,7 @@ final class RateLimitRule {
 
     /** Reads one rule; {@code s} is the rule's map. */
     static RateLimitRule parse(int index, Settings s, int defaultMaxKeys, long nowNanos) {
-        s.allowOnly("by", "header", "missing", "rate", "burst", "overrides", "routes", "headers", "max-keys");
+        s.allowOnly("by", "header", "missing", "rate", "burst", "overrides", "routes", "headers", "maxKeys");
         By by = s.enumValue("by", By.class, By.ROUTE);
         String header = s.string("header", null);
         if (by == By.CALLER && (header == null || header.isEmpty())) {
@@ -105,7 +105,7 @@ final class RateLimitRule {
         }
         List<String> routes = s.strings("routes", List.of());
         Map<String, String> matchHeaders = s.stringMap("headers");
-        int maxKeys = s.integer("max-keys", defaultMaxKeys, 1, 10_000_000);
+        int maxKeys = s.integer("maxKeys", defaultMaxKeys, 1, 10_000_000);
         return new RateLimitRule(index, by, header, missing, limit, Map.copyOf(overrides), List.copyOf(routes),
                 matchHeaders, maxKeys, nowNanos);
     }

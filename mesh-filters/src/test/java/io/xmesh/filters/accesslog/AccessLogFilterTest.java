@@ -198,7 +198,7 @@ class AccessLogFilterTest {
     void factoryWritesToAFileAndAppends(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("access.log");
         for (int round = 0; round < 2; round++) {
-            StreamFilter created = new AccessLogFilterFactory().create(Map.of("path", file.toString(), "queue-size", 64));
+            StreamFilter created = new AccessLogFilterFactory().create(Map.of("path", file.toString(), "queueSize", 64));
             AccessLogFilter f = (AccessLogFilter) created;
             assertThat(f.writerStarted()).isFalse();
             f.onComplete(dubboRequest());
@@ -217,8 +217,8 @@ class AccessLogFilterTest {
                 .hasMessageContaining("access-log.path: folder").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> new AccessLogFilterFactory().create(Map.of("path", dir.toString())))
                 .hasMessageContaining("is a folder");
-        assertThatThrownBy(() -> new AccessLogFilterFactory().create(Map.of("queue-size", 0)))
-                .hasMessageContaining("access-log.queue-size");
+        assertThatThrownBy(() -> new AccessLogFilterFactory().create(Map.of("queueSize", 0)))
+                .hasMessageContaining("access-log.queueSize");
         assertThatThrownBy(() -> new AccessLogFilterFactory().create(Map.of("format", "text")))
                 .hasMessageContaining("access-log.format: unknown setting");
     }

@@ -98,7 +98,7 @@ class FaultFilterTest {
 
     @Test
     void activeDelaysAreBounded() {
-        FaultFilter f = filter(Map.of("delay", Map.of("percent", 100, "duration", 100), "max-active-delays", 2), dice());
+        FaultFilter f = filter(Map.of("delay", Map.of("percent", 100, "duration", 100), "maxActiveDelays", 2), dice());
         FakeStreamContext a = new FakeStreamContext();
         FakeStreamContext b = new FakeStreamContext();
         FakeStreamContext c = new FakeStreamContext();

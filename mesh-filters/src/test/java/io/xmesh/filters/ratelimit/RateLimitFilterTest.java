@@ -164,7 +164,7 @@ class RateLimitFilterTest {
 
     @Test
     void bucketsAreBoundedAndFullOnesAreSweptAway() {
-        RateLimitFilter f = filter(Map.of("by", "caller", "header", "c", "rate", 10, "burst", 1, "max-keys", 2));
+        RateLimitFilter f = filter(Map.of("by", "caller", "header", "c", "rate", 10, "burst", 1, "maxKeys", 2));
         assertThat(f.onRequest(onRoute("r").header("c", "a"), frame).isContinue()).isTrue();
         assertThat(f.onRequest(onRoute("r").header("c", "b"), frame).isContinue()).isTrue();
         // map full, a and b still refilling: c and d share the overflow bucket
