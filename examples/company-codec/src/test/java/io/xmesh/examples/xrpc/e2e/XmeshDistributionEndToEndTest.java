@@ -1,0 +1,230 @@
+package io.xmesh.examples.xrpc.e2e;
+
+import io.xmesh.examples.xrpc.XrpcStatus;
+import io.xmesh.examples.xrpc.demo.XrpcClient;
+import io.xmesh.examples.xrpc.demo.XrpcMessage;
+import io.xmesh.examples.xrpc.demo.XrpcServer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The walkthrough of docs/writing-a-codec.md as a test: the plugin jar, dropped into
+ * {@code plugins/xrpc/} of a built xmesh distribution, proxies traffic between the sample client
+ * and two sample servers.
+ *
+ * <p>The distribution is the directory in system property {@code xmesh.dist} (the pom points it at
+ * {@code ../../proxy-bootstrap/target/xmesh-<version>}, built by the root {@code mvn verify}). It is
+ * copied to a temporary folder, so the build output is never changed. When the distribution is
+ * missing the test is skipped, unless {@code xmesh.dist.required=true} (CI sets it), then it fails.
+ *
+ * <p>xmesh runs as a separate process ({@code bin/xmesh run}); the client and servers run in this
+ * JVM, on 127.0.0.1 and free ports.
+ */
+class XmeshDistributionEndToEndTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void pluginJarInPluginsFolderProxiesXrpcTraffic() throws Exception {
+        Path xmeshHome = copyDistribution();
+        Path pluginJar = xmeshHome.resolve("plugins/xrpc/xrpc-codec.jar");
+        jarOfClasses(Path.of("target/classes"), pluginJar);
+
+        // 1. xmesh lists the plugin, found in plugins/xrpc/
+        Result plugins = run(xmeshHome, Duration.ofSeconds(60), "plugins");
+        assertThat(plugins.exit).as(plugins.output).isZero();
+        assertThat(plugins.output).as(plugins.output)
+                .containsPattern("(?m)^protocol\\s+xrpc\\s+500\\s+io\\.xmesh\\.examples\\.xrpc\\.XrpcProtocol\\s+.*xrpc-codec\\.jar");
+
+        try (XrpcServer s1 = XrpcServer.start(0, "s1"); XrpcServer s2 = XrpcServer.start(0, "s2")) {
+            int port = freePort();
+            Path config = xmeshHome.resolve("conf/xrpc-demo.yaml");
+            Files.createDirectories(config.getParent());
+            Files.writeString(config, """
+                    admin:
+                      enabled: false
+                    listeners:
+                      - name: xrpc-in
+                        port: %d
+                        protocols: [xrpc]
+                    clusters:
+                      - name: echo-servers
+                        protocol: xrpc
+                        hosts: ["127.0.0.1:%d", "127.0.0.1:%d"]
+                    routes:
+                      - name: echo
+                        match:
+                          headers:
+                            - name: service
+                              exact: demo.Echo
+                        cluster: echo-servers
+                    """.formatted(port, s1.port(), s2.port()));
+
+            // 2. xmesh runs with it
+            Path log = tmp.resolve("xmesh.log");
+            Process xmesh = start(xmeshHome, log, "run", "--config", config.toString());
+            try {
+                awaitListening(xmesh, port, log);
+
+                try (XrpcClient client = XrpcClient.connect("127.0.0.1", port)) {
+                    // 3. requests are routed by service name and answered by a server
+                    XrpcMessage upper = client.call(XrpcServer.SERVICE, "upper", "hello xmesh", Duration.ofSeconds(10));
+                    assertThat(upper.status()).isEqualTo(XrpcStatus.OK);
+                    assertThat(upper.payloadText()).isEqualTo("HELLO XMESH");
+
+                    // 4. both servers take part (round robin)
+                    Set<String> names = new HashSet<>();
+                    for (int i = 0; i < 10; i++) {
+                        names.add(client.call(XrpcServer.SERVICE, "whoami", "", Duration.ofSeconds(10)).payloadText());
+                    }
+                    assertThat(names).containsExactlyInAnyOrder("s1", "s2");
+
+                    // 5. many requests in flight on one connection come back to the right callers
+                    List<CompletableFuture<XrpcMessage>> calls = new ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        calls.add(client.call(XrpcServer.SERVICE, "echo", ("call-" + i).getBytes(StandardCharsets.UTF_8)));
+                    }
+                    for (int i = 0; i < calls.size(); i++) {
+                        XrpcMessage r = calls.get(i).get(20, TimeUnit.SECONDS);
+                        assertThat(r.status()).isEqualTo(XrpcStatus.OK);
+                        assertThat(r.payloadText()).isEqualTo("call-" + i);
+                    }
+
+                    // 6. a request no route matches is answered by xmesh itself, through the plugin's errorReply
+                    XrpcMessage noRoute = client.call("demo.Unknown", "echo", "x", Duration.ofSeconds(10));
+                    assertThat(noRoute.status()).isEqualTo(XrpcStatus.NOT_FOUND);
+                    assertThat(noRoute.payloadText()).startsWith("xmesh:");
+
+                    // 7. heartbeats are answered
+                    XrpcMessage pong = client.heartbeat().get(10, TimeUnit.SECONDS);
+                    assertThat(pong.isHeartbeat() && pong.isResponse()).isTrue();
+                }
+            } finally {
+                stop(xmesh);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Path copyDistribution() throws IOException {
+        String dist = System.getProperty("xmesh.dist", "");
+        boolean required = Boolean.getBoolean("xmesh.dist.required");
+        Path source = Path.of(dist);
+        boolean present = !dist.isEmpty() && Files.isRegularFile(source.resolve("bin/xmesh"));
+        if (!present) {
+            String why = "no xmesh distribution at '" + dist + "' (build it with `mvn -B install` in the xmesh root)";
+            if (required) {
+                throw new AssertionError(why);
+            }
+            Assumptions.abort(why);
+        }
+        Path home = tmp.resolve("xmesh");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = home.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Files.createDirectories(home.resolve("plugins/xrpc"));
+        return home;
+    }
+
+    /** Jars a class folder (with its META-INF/services), as {@code mvn package} would. */
+    private static void jarOfClasses(Path classes, Path jar) throws IOException {
+        assertThat(classes.resolve("META-INF/services/io.xmesh.xprotocol.codec.XProtocol")).exists();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                if (Files.isRegularFile(p)) {
+                    out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+                    Files.copy(p, out);
+                    out.closeEntry();
+                }
+            }
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result run(Path home, Duration timeout, String... args) throws Exception {
+        Path out = Files.createTempFile(tmp, "xmesh-", ".out");
+        Process p = start(home, out, args);
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("xmesh " + String.join(" ", args) + " did not finish:\n" + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out));
+    }
+
+    private static Process start(Path home, Path output, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/xmesh").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().put("XMESH_HOME", home.toString());
+        pb.environment().put("JAVA_OPTS", "-Xmx256m -Djava.net.preferIPv4Stack=true");
+        return pb.start();
+    }
+
+    private static void awaitListening(Process xmesh, int port, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!xmesh.isAlive()) {
+                throw new AssertionError("xmesh exited with " + xmesh.exitValue() + ":\n" + Files.readString(log));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("xmesh did not listen on " + port + " within 60 s:\n" + Files.readString(log));
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+}
