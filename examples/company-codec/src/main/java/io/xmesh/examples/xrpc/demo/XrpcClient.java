@@ -27,9 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A sample xrpc client (a company's existing caller, knowing nothing of xmesh): one connection,
  * many requests in flight, responses matched by request id.
  *
- * <pre>java -cp &lt;classpath&gt; io.xmesh.examples.xrpc.demo.XrpcClient host port [method] [payload] [count]</pre>
- * calls {@code demo.Echo/<method>} (default {@code echo}) {@code count} times (default 1) and prints
- * each response as {@code <status> <payload>}; exits 1 if any call did not return status OK.
+ * <pre>java -cp &lt;classpath&gt; io.xmesh.examples.xrpc.demo.XrpcClient host port [[service/]method] [payload] [count]</pre>
+ * calls {@code <service>/<method>} (default service {@code demo.Echo}, default method {@code echo})
+ * {@code count} times (default 1) and prints each response as {@code <status> <payload>}; exits 1
+ * if any call did not return status OK.
  */
 public final class XrpcClient implements AutoCloseable {
 
@@ -126,16 +127,19 @@ public final class XrpcClient implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: XrpcClient host port [method] [payload] [count]");
+            System.err.println("usage: XrpcClient host port [[service/]method] [payload] [count]");
             System.exit(2);
         }
-        String method = args.length > 2 ? args[2] : "echo";
+        String target = args.length > 2 ? args[2] : "echo";
+        int slash = target.lastIndexOf('/');
+        String service = slash < 0 ? XrpcServer.SERVICE : target.substring(0, slash);
+        String method = target.substring(slash + 1);
         String payload = args.length > 3 ? args[3] : "hello xmesh";
         int count = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         boolean allOk = true;
         try (XrpcClient client = connect(args[0], Integer.parseInt(args[1]))) {
             for (int i = 0; i < count; i++) {
-                XrpcMessage r = client.call(XrpcServer.SERVICE, method, payload, Duration.ofSeconds(5));
+                XrpcMessage r = client.call(service, method, payload, Duration.ofSeconds(5));
                 System.out.println(XrpcStatus.name(r.status()) + " " + r.payloadText());
                 allOk &= r.status() == XrpcStatus.OK;
             }
