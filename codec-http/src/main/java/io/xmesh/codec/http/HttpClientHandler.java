@@ -216,6 +216,6 @@ final class HttpClientHandler extends ChannelDuplexHandler {
         long[] front = awaiting.peekFirst();
         long id = readingId != NONE ? readingId : front != null ? front[0] : CodecException.NO_REQUEST_ID;
         ctx.close();
-        ctx.fireExceptionCaught(new HttpCodecException("xmesh: " + message, id, 0));
+        ctx.fireExceptionCaught(new HttpCodecException("xmesh: " + message, id, 0, true));
     }
 }

@@ -1,11 +1,13 @@
 package io.xmesh.codec.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpMessage;
@@ -51,8 +53,8 @@ import java.util.concurrent.TimeUnit;
  * Malformed, hostile or over-limit requests never reach the proxy as frames (or, when the head
  * was already forwarded, stop mid-body). The handler queues its own plain-text response with an
  * {@code x-xmesh-error} header in that request's place in the response order, stops reading,
- * writes the answer when its turn comes, fires a fatal {@link HttpCodecException} (informational:
- * the answer is already written) and closes the connection: 400 bad request line, bad header,
+ * writes the answer when its turn comes, fires a non-fatal {@link HttpCodecException} (informational:
+ * the answer is already written; see there) and closes the connection gracefully: 400 bad request line, bad header,
  * smuggling pairs (CL+TE, several or non-numeric Content-Length, a transfer coding other than
  * chunked), bad chunk size; 408 header-read or body-read timeout; 413 body above
  * {@code max-body-size}; 414 request line too long; 417 unknown expectation; 431 header block too
@@ -80,6 +82,8 @@ import java.util.concurrent.TimeUnit;
 final class HttpServerHandler extends ChannelDuplexHandler {
 
     private static final HttpResponseStatus TOO_LARGE = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+    /** How long a closing connection keeps discarding input after its last response. */
+    static final long LINGER_MILLIS = 2000;
 
     private final HttpSettings settings;
     private final HeadAwareResponseEncoder encoder;
@@ -470,7 +474,7 @@ final class HttpServerHandler extends ChannelDuplexHandler {
         if (ex.responseStarted) {
             // part of the real response is on the wire: no other answer is possible
             ex.local = true;
-            failLater(new HttpCodecException(message, ex.id, status.code()));
+            failLater(new HttpCodecException(message, ex.id, status.code(), false));
             closeNow();
             return;
         }
@@ -487,11 +491,11 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     private void answerLocally(Exchange ex, HttpResponseStatus status, String reason, String message,
                                long reportedId) {
         reorderBytes -= ex.heldBytes;
-        ex.discard(new HttpCodecException("answered by the codec: " + message, ex.id, status.code()));
+        ex.discard(new HttpCodecException("answered by the codec: " + message, ex.id, status.code(), false));
         ex.local = true;
         ex.keepAlive = false;
         ex.continueWanted = false;
-        ex.failure = new HttpCodecException(message, reportedId, status.code());
+        ex.failure = new HttpCodecException(message, reportedId, status.code(), false);
         HttpResponse res = HttpMessages.plainResponse(ctx.alloc(), status, reason, message, false);
         ex.held.addLast(new Held(HttpFrame.response(ex.id, res, true), ctx.newPromise(), 0));
         drain();
@@ -564,7 +568,7 @@ final class HttpServerHandler extends ChannelDuplexHandler {
             ex.held.addLast(new Held(f, promise, size));
             if (reorderBytes > settings.maxReorderBufferBytes()) {
                 failLater(new HttpCodecException("xmesh: more than " + settings.maxReorderBufferBytes()
-                        + " bytes of responses held back for pipelining order", ex.id, 502));
+                        + " bytes of responses held back for pipelining order", ex.id, 0, false));
                 closeNow();
             }
         }
@@ -663,9 +667,29 @@ final class HttpServerHandler extends ChannelDuplexHandler {
             if (failure != null) {
                 ctx.fireExceptionCaught(failure);
             }
-            w.channel().close();
+            lingeringClose(w.channel());
         });
         ctx.writeAndFlush(obj, written);
+    }
+
+    /**
+     * Closes after the last response without losing it: a close with unread request bytes in the
+     * socket would send a TCP reset, which can destroy the response before the client reads it.
+     * So the output is shut down first, further input is read and discarded (input is closed),
+     * and the channel is closed when the client closes its side or after {@link #LINGER_MILLIS}.
+     */
+    private void lingeringClose(Channel ch) {
+        if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+            ch.close();
+            return;
+        }
+        duplex.shutdownOutput().addListener(f -> {
+            ch.config().setAutoRead(true);
+            ch.read();
+            ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Fixes framing and connection management of a response head for this client. */
