@@ -664,8 +664,12 @@ final class HttpServerHandler extends ChannelDuplexHandler {
                     promise.tryFailure(w.cause());
                 }
             }
-            if (failure != null) {
+            if (failure != null && failure.hasRequestId()) {
+                // the proxy knows this request: tell it now (it answers with a reply we refuse)
                 ctx.fireExceptionCaught(failure);
+            } else if (failure != null) {
+                // nothing for the proxy to do but log; told once closed, so it cannot cut the answer short
+                w.channel().closeFuture().addListener(c -> ctx.fireExceptionCaught(failure));
             }
             lingeringClose(w.channel());
         });

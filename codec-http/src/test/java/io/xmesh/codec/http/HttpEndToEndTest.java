@@ -334,6 +334,8 @@ class HttpEndToEndTest {
             }
         }
         assertEquals(200, get("/still-serving").statusCode());
+        assertThat(relay.codecErrors).as("the relay was told, after the answers")
+                .filteredOn(e -> e instanceof HttpCodecException).hasSizeGreaterThanOrEqualTo(table.length);
     }
 
     private static String readAll(InputStream in) throws IOException {
