@@ -9,20 +9,21 @@ import java.util.Map;
  * The HTTP codec's settings, read from {@link CodecOptions#settings()} (listener settings for the
  * {@code SERVER} side, cluster settings for the {@code CLIENT} side). Every limit has a default,
  * so nothing is unbounded. Values may be numbers, booleans or strings (as YAML gives them).
+ * See {@code docs/http.md} for the behaviour behind each setting.
  *
  * <table>
  *   <caption>Settings</caption>
  *   <tr><th>key</th><th>default</th><th>side</th><th>meaning</th></tr>
  *   <tr><td>{@code max-initial-line-length}</td><td>8192</td><td>both</td><td>request/status line; 414 beyond</td></tr>
  *   <tr><td>{@code max-header-size}</td><td>16384</td><td>both</td><td>all header lines together; 431 beyond</td></tr>
- *   <tr><td>{@code max-header-count}</td><td>100</td><td>both</td><td>header fields; 431 beyond</td></tr>
+ *   <tr><td>{@code max-header-count}</td><td>100</td><td>server</td><td>header fields; 431 beyond</td></tr>
  *   <tr><td>{@code max-body-size}</td><td>67108864</td><td>server</td><td>request body bytes; 413 beyond</td></tr>
  *   <tr><td>{@code max-chunk-size}</td><td>65536</td><td>both</td><td>largest DATA frame the decoder emits</td></tr>
  *   <tr><td>{@code header-read-timeout-ms}</td><td>10000</td><td>server</td><td>first byte to end of head; 408 beyond</td></tr>
  *   <tr><td>{@code idle-timeout-ms}</td><td>60000</td><td>server</td><td>no bytes read: close an idle connection,
  *       or 408 while a body is being read</td></tr>
- *   <tr><td>{@code max-pipelined-requests}</td><td>16</td><td>server</td><td>requests awaiting their response
- *       before reading pauses</td></tr>
+ *   <tr><td>{@code max-pipelined-requests}</td><td>16</td><td>both</td><td>requests awaiting their response
+ *       before reading pauses (server) or further request writes are refused (client)</td></tr>
  *   <tr><td>{@code max-reorder-buffer-bytes}</td><td>4194304</td><td>server</td><td>bytes of responses held back
  *       for pipelining order; the connection is closed beyond</td></tr>
  *   <tr><td>{@code via}</td><td>xmesh</td><td>both</td><td>pseudonym in the added {@code Via}; empty: no Via</td></tr>
