@@ -59,8 +59,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       as annotated hex files read with {@link HexVectors}.</li>
  *   <li>Override the {@code protected} hooks when the defaults do not fit (the codec options,
  *       foreign protocols that legitimately look like yours, ids your wire format can hold, a
- *       text protocol that cannot echo the error message, a request-response protocol whose
- *       client side must see the request first).</li>
+ *       protocol without ids on the wire ({@link #requestIdsOnTheWire()}), a text protocol that
+ *       cannot echo the error message, a request-response protocol whose client side must see
+ *       the request first ({@link #beforeClientInbound}).</li>
  * </ol>
  * <pre>{@code
  * class EchoProtocolContractTest extends XProtocolContractTest {
@@ -88,7 +89,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li><b>decoding</b> of every sample on its side (requests on the {@link ProtocolSide#SERVER}
  *       side, responses on the {@link ProtocolSide#CLIENT} side): kind, request id, headers,
  *       status, protocol name, a reply template for requests, and {@link XFrame#content()} equal
- *       to the bytes received;</li>
+ *       to the bytes received. A sample is one message: a frame, optionally followed by
+ *       {@link FrameKind#DATA} frames with its id (a streamed body), {@link XFrame#endOfStream()}
+ *       true exactly on the last; the message's content is theirs concatenated;</li>
  *   <li><b>fragmentation</b>: split at every point (two reads) and byte by byte, the same
  *       frames come out; several frames in one read, and the same stream cut at random;</li>
  *   <li><b>request-id rewrite</b>: after {@link XFrame#setRequestId} the frame reports the new
@@ -185,6 +188,16 @@ public abstract class XProtocolContractTest {
      */
     protected long[] rewrittenRequestIds() {
         return new long[] {1L, Integer.MAX_VALUE, 0x0102030405060708L};
+    }
+
+    /**
+     * Whether the protocol carries request ids on the wire. Default true. Protocols without
+     * (HTTP/1.1, where the codec numbers requests per connection) return false: decoded ids are then
+     * not compared with the samples' ids, and the rewrite test only checks that
+     * {@link XFrame#setRequestId} is reported by {@link XFrame#requestId()} and leaves the bytes alone.
+     */
+    protected boolean requestIdsOnTheWire() {
+        return true;
     }
 
     /**
@@ -370,6 +383,16 @@ public abstract class XProtocolContractTest {
                 try (Run run = new Run(side, codecOptions(), List.of(s), what)) {
                     run.feed(s.bytes());
                     run.assertNoExceptions();
+                    if (!requestIdsOnTheWire()) {
+                        run.assertFrames(List.of(s));
+                        XFrame head = run.frames.get(0);
+                        byte[] before = EmbeddedChannels.bytes(head.content());
+                        head.setRequestId(id);
+                        assertEquals(id, head.requestId(), what + ": requestId() after setRequestId");
+                        assertArrayEquals(before, EmbeddedChannels.bytes(head.content()),
+                                what + ": without ids on the wire, setRequestId must not change the bytes");
+                        continue;
+                    }
                     assertEquals(1, run.frames.size(), what + ": frames decoded");
                     XFrame f = run.frames.get(0);
                     f.setRequestId(id);
@@ -759,19 +782,35 @@ public abstract class XProtocolContractTest {
             }
         }
 
+        /**
+         * Checks the decoded frames against {@code expected}, one message per sample. A message is
+         * a frame followed by any {@link FrameKind#DATA} frames that continue it (a streamed body);
+         * its content is theirs concatenated.
+         */
         void assertFrames(List<FrameSample> expected) {
             assertNoExceptions();
-            assertEquals(expected.size(), frames.size(), what + ": number of frames decoded, got " + frames);
+            List<List<XFrame>> messages = new ArrayList<>();
+            for (XFrame f : frames) {
+                if (f.kind() == FrameKind.DATA && !messages.isEmpty()) {
+                    messages.get(messages.size() - 1).add(f);
+                } else {
+                    messages.add(new ArrayList<>(List.of(f)));
+                }
+            }
+            assertEquals(expected.size(), messages.size(), what + ": number of messages decoded, got frames " + frames);
             String plugin = pluginName();
             for (int i = 0; i < expected.size(); i++) {
                 FrameSample s = expected.get(i);
-                XFrame f = frames.get(i);
-                String at = what + ", frame " + i + " (" + s.name() + ")";
+                List<XFrame> message = messages.get(i);
+                XFrame f = message.get(0);
+                String at = what + ", message " + i + " (" + s.name() + ")";
                 assertTrue(f.refCnt() >= 1, at + ": a decoded frame must be live");
                 assertEquals(s.kind(), f.kind(), at + ": kind");
-                assertEquals(s.requestId(), f.requestId(), at + ": requestId");
+                if (requestIdsOnTheWire()) {
+                    assertEquals(s.requestId(), f.requestId(), at + ": requestId");
+                }
                 if (plugin != null) {
-                    assertEquals(plugin, f.protocol(), at + ": protocolInstance() must be the plugin name");
+                    assertEquals(plugin, f.protocol(), at + ": protocol() must be the plugin name");
                 }
                 if (s.status() != FrameSample.ANY_STATUS) {
                     assertEquals(s.status(), f.status(), at + ": status");
@@ -788,10 +827,20 @@ public abstract class XProtocolContractTest {
                 if (f.kind() == FrameKind.REQUEST) {
                     assertNotNull(f.replyTemplate(), at + ": a REQUEST frame must have a replyTemplate()");
                 }
-                byte[] content = EmbeddedChannels.bytes(f.content());
-                if (!Arrays.equals(s.bytes(), content)) {
+                ByteArrayOutputStream content = new ByteArrayOutputStream();
+                for (int j = 0; j < message.size(); j++) {
+                    XFrame part = message.get(j);
+                    boolean last = j == message.size() - 1;
+                    assertEquals(last, part.endOfStream(), at + ", frame " + j + " of " + message.size()
+                            + ": endOfStream() must be true exactly on the last frame of a message");
+                    if (j > 0) {
+                        assertEquals(f.requestId(), part.requestId(), at + ", frame " + j + ": a DATA frame has its message's id");
+                    }
+                    content.writeBytes(EmbeddedChannels.bytes(part.content()));
+                }
+                if (!Arrays.equals(s.bytes(), content.toByteArray())) {
                     fail(at + ": content() must be the bytes received\n expected: " + HexVectors.toHex(s.bytes())
-                            + "\n   actual: " + HexVectors.toHex(content));
+                            + "\n   actual: " + HexVectors.toHex(content.toByteArray()));
                 }
             }
         }

@@ -56,12 +56,22 @@ class ContractCatchesBrokenCodecsTest {
 
     @Test
     void idRewriteThatSkipsTheWireFails() {
-        assertFails(IdNotOnWire.class, "requestIdRewriteRoundTrips", "decoded again, frame 0 (request): requestId");
+        assertFails(IdNotOnWire.class, "requestIdRewriteRoundTrips", "decoded again, message 0 (request): requestId");
     }
 
     @Test
     void codecThatKeepsAReferenceToInputFails() {
         assertFails(KeepsInput.class, "decodesWholeServerFrames", "still has reference count 1");
+    }
+
+    @Test
+    void streamedBodiesAreCheckedAsOneMessage() {
+        for (String method : new String[] {"decodesWholeServerFrames", "decodesWholeClientFrames",
+                "decodesEveryTwoWaySplit", "decodesManyFramesPerRead"}) {
+            TestExecutionSummary summary = run(Streaming.class, method);
+            assertThat(summary.getTestsSucceededCount()).as(method + "\n" + failures(summary)).isEqualTo(1);
+        }
+        assertFails(StreamingWithoutEnd.class, "decodesWholeServerFrames", "endOfStream() must be true exactly on the last frame");
     }
 
     @Test
@@ -99,6 +109,35 @@ class ContractCatchesBrokenCodecsTest {
     // ---- the contract bound to broken codecs (static nested: not run by surefire on their own)
 
     public static class Unbroken extends ToyProtocolContractTest {
+    }
+
+    public static class Streaming extends ToyProtocolContractTest {
+        @Override
+        protected XProtocol protocol() {
+            return new ToyProtocol() {
+                @Override
+                protected boolean streamBodies() {
+                    return true;
+                }
+            };
+        }
+    }
+
+    public static class StreamingWithoutEnd extends ToyProtocolContractTest {
+        @Override
+        protected XProtocol protocol() {
+            return new ToyProtocol() {
+                @Override
+                protected boolean streamBodies() {
+                    return true;
+                }
+
+                @Override
+                protected boolean dataEndsStream() {
+                    return false;
+                }
+            };
+        }
     }
 
     public static class MatchMovesIndex extends ToyProtocolContractTest {

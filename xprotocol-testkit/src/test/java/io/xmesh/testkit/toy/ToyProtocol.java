@@ -57,6 +57,16 @@ public class ToyProtocol implements XProtocol {
         return true;
     }
 
+    /** True: a frame's body comes as a separate DATA frame after a head frame (like a streamed HTTP body). */
+    protected boolean streamBodies() {
+        return false;
+    }
+
+    /** With {@link #streamBodies()}: whether the last DATA frame says endOfStream (false is a bug). */
+    protected boolean dataEndsStream() {
+        return true;
+    }
+
     /** True: throw codec errors from decode() (Netty then wraps them) instead of firing them. */
     protected boolean throwErrors() {
         return false;
@@ -162,6 +172,13 @@ public class ToyProtocol implements XProtocol {
             if (in.readableBytes() < length && waitForWholeFrame()) {
                 return;
             }
+            int bodyLength = (int) (length - HEADER);
+            if (streamBodies() && bodyLength > 0) {
+                String body = in.toString(r + HEADER, bodyLength, StandardCharsets.UTF_8);
+                out.add(new ToyFrame(in.readRetainedSlice(HEADER), kind, rewriteOnWire(), false, body));
+                out.add(new DataFrame(in.readRetainedSlice(bodyLength), id, dataEndsStream()));
+                return;
+            }
             out.add(new ToyFrame(in.readRetainedSlice((int) length), kind, rewriteOnWire()));
         }
     }
@@ -182,11 +199,25 @@ public class ToyProtocol implements XProtocol {
         private final boolean rewriteOnWire;
         private long id;
 
+        private final boolean endOfStream;
+        private final String streamedBody;
+
         ToyFrame(ByteBuf content, FrameKind kind, boolean rewriteOnWire) {
+            this(content, kind, rewriteOnWire, true, null);
+        }
+
+        ToyFrame(ByteBuf content, FrameKind kind, boolean rewriteOnWire, boolean endOfStream, String streamedBody) {
             super(content);
             this.kind = kind;
             this.rewriteOnWire = rewriteOnWire;
+            this.endOfStream = endOfStream;
+            this.streamedBody = streamedBody;
             this.id = content.getUnsignedInt(content.readerIndex() + 3);
+        }
+
+        @Override
+        public boolean endOfStream() {
+            return endOfStream;
         }
 
         @Override
@@ -213,6 +244,9 @@ public class ToyProtocol implements XProtocol {
         }
 
         private String body() {
+            if (streamedBody != null) {
+                return streamedBody;
+            }
             int len = content.getInt(content.readerIndex() + 9);
             return content.toString(content.readerIndex() + HEADER, len, StandardCharsets.UTF_8);
         }
@@ -243,6 +277,67 @@ public class ToyProtocol implements XProtocol {
         @Override
         public ReplyTemplate replyTemplate() {
             return kind == FrameKind.REQUEST ? TEMPLATE : null;
+        }
+    }
+
+    /** A continuation frame carrying (part of) a body. */
+    static final class DataFrame extends AbstractXFrame {
+        private long id;
+        private final boolean endOfStream;
+
+        DataFrame(ByteBuf content, long id, boolean endOfStream) {
+            super(content);
+            this.id = id;
+            this.endOfStream = endOfStream;
+        }
+
+        @Override
+        public String protocol() {
+            return "toy";
+        }
+
+        @Override
+        public FrameKind kind() {
+            return FrameKind.DATA;
+        }
+
+        @Override
+        public long requestId() {
+            return id;
+        }
+
+        @Override
+        public void setRequestId(long requestId) {
+            id = requestId;
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public void forEachHeader(BiConsumer<String, String> action) {
+        }
+
+        @Override
+        public int status() {
+            return 0;
+        }
+
+        @Override
+        public boolean isServerError() {
+            return false;
+        }
+
+        @Override
+        public boolean endOfStream() {
+            return endOfStream;
+        }
+
+        @Override
+        public ReplyTemplate replyTemplate() {
+            return null;
         }
     }
 }
