@@ -1,0 +1,114 @@
+package io.xmesh.bootstrap.engine;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.xmesh.bootstrap.config.XmeshConfig.PluginRef;
+import io.xmesh.bootstrap.config.XmeshConfig.RouteConfig;
+import io.xmesh.xprotocol.codec.XFrame;
+import io.xmesh.xprotocol.filter.StreamFilter;
+import io.xmesh.xprotocol.filter.StreamFilterFactory;
+import io.xmesh.xprotocol.plugin.PluginKind;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The routes of the configuration-driven router, in match order: the first route whose
+ * listener scope and header conditions hold wins.
+ *
+ * <h2>Threading</h2>
+ * Copy-on-write: event loops read one immutable array per request without locking; writers
+ * ({@link #upsert}, {@link #remove}, from any thread, e.g. the local pub/sub API) are serialised and
+ * publish a new array. A request is routed with the table as it was when it arrived.
+ */
+public final class RouteTable {
+    private final AtomicReference<RouteEntry[]> entries = new AtomicReference<>(new RouteEntry[0]);
+    private final PluginResolver plugins;
+    private final MeterRegistry registry;
+
+    RouteTable(PluginResolver plugins, MeterRegistry registry) {
+        this.plugins = plugins;
+        this.registry = registry;
+    }
+
+    /**
+     * Adds a route at the end, or replaces the route with the same name in place (keeping its
+     * position). Route filters are created here.
+     *
+     * @throws IllegalArgumentException for an unknown filter or invalid filter settings
+     */
+    public synchronized void upsert(RouteConfig config) {
+        List<StreamFilter> filters = new ArrayList<>();
+        for (PluginRef f : config.filters()) {
+            filters.add(plugins.instance(PluginKind.FILTER, f.name(), StreamFilterFactory.class).create(f.config()));
+        }
+        RouteEntry[] cur = entries.get();
+        for (int i = 0; i < cur.length; i++) {
+            if (cur[i].route().name().equals(config.name())) {
+                RouteEntry[] next = cur.clone();
+                next[i] = new RouteEntry(config, filters, registry);
+                entries.set(next);
+                return;
+            }
+        }
+        RouteEntry[] next = java.util.Arrays.copyOf(cur, cur.length + 1);
+        next[cur.length] = new RouteEntry(config, filters, registry);
+        entries.set(next);
+    }
+
+    /**
+     * Inserts a route before every other (e.g. a more specific route added at runtime); replaces
+     * one with the same name.
+     */
+    public synchronized void upsertFirst(RouteConfig config) {
+        remove(config.name());
+        upsert(config);
+        RouteEntry[] cur = entries.get();
+        RouteEntry[] next = new RouteEntry[cur.length];
+        next[0] = cur[cur.length - 1];
+        System.arraycopy(cur, 0, next, 1, cur.length - 1);
+        entries.set(next);
+    }
+
+    /** Removes a route. @return whether it existed */
+    public synchronized boolean remove(String name) {
+        RouteEntry[] cur = entries.get();
+        for (int i = 0; i < cur.length; i++) {
+            if (cur[i].route().name().equals(name)) {
+                RouteEntry[] next = new RouteEntry[cur.length - 1];
+                System.arraycopy(cur, 0, next, 0, i);
+                System.arraycopy(cur, i + 1, next, i, cur.length - i - 1);
+                entries.set(next);
+                if (registry != null && cur[i].requests != null) {
+                    registry.remove(cur[i].requests);
+                    registry.remove(cur[i].latency);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The current routes' configurations, in match order. */
+    public List<RouteConfig> routes() {
+        List<RouteConfig> l = new ArrayList<>();
+        for (RouteEntry e : entries.get()) {
+            l.add(e.config());
+        }
+        return l;
+    }
+
+    /**
+     * The first matching route, or null. Called on event loops.
+     *
+     * @throws io.xmesh.xprotocol.codec.CodecException when a routing header cannot be read
+     */
+    RouteEntry match(String listener, XFrame frame) {
+        for (RouteEntry e : entries.get()) {
+            if (e.matches(listener, frame)) {
+                return e;
+            }
+        }
+        return null;
+    }
+}
