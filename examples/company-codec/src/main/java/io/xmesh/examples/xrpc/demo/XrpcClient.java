@@ -126,6 +126,9 @@ public final class XrpcClient implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        // A demo app: keep Netty's own logging quiet whatever SLF4J binding is on the class path.
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
         if (args.length < 2) {
             System.err.println("usage: XrpcClient host port [[service/]method] [payload] [count]");
             System.exit(2);

@@ -118,6 +118,9 @@ public final class XrpcServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        // A demo app: keep Netty's own logging quiet whatever SLF4J binding is on the class path.
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         String name = args.length > 1 ? args[1] : "server-1";
         XrpcServer server = start(port, name);
