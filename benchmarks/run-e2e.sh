@@ -179,15 +179,17 @@ listeners:
     protocols: [http]
 routes:
   - name: dubbo-all
-    match: { protocol: dubbo }
+    listeners: [dubbo-bench]
     cluster: sample-dubbo
   - name: http-all
-    match: { protocol: http }
+    listeners: [http-bench]
     cluster: sample-http
 clusters:
   - name: sample-dubbo
+    protocol: dubbo
     hosts: [ "127.0.0.1:$BACKEND_DUBBO" ]
   - name: sample-http
+    protocol: http
     hosts: [ "127.0.0.1:$BACKEND_HTTP" ]
 EOF
 }
@@ -288,7 +290,7 @@ done
 
 # ---------------------------------------------------------------- memory per idle connection
 MEMORY=$OUT/memory.tsv
-printf 'target\tidle_connections\trss_before_kb\trss_after_kb\trss_per_conn_bytes\theap_before_kb\theap_after_kb\theap_per_conn_bytes\n' >"$MEMORY"
+printf 'target\tidle_connections\talive_at_end\trss_before_kb\trss_after_kb\trss_per_conn_bytes\theap_before_kb\theap_after_kb\theap_per_conn_bytes\n' >"$MEMORY"
 heap_used_kb() { # pid -> used heap in KB after a full GC, or "-"
   command -v jcmd >/dev/null || { echo "-"; return; }
   jcmd "$1" GC.run >/dev/null 2>&1 || { echo "-"; return; }
@@ -304,16 +306,17 @@ if [ $SKIP_MEMORY = 0 ]; then
     h0=$([ "$t" = xmesh ] && heap_used_kb "$pid" || echo "-"); sleep 1; r0=$(rss_kb "$pid")
     fifo=$OUT/idle.fifo; rm -f "$fifo"; mkfifo "$fifo"
     taskset -c $LOAD_CPU java -cp "$JAR" io.xmesh.benchmarks.load.IdleConnections --target "127.0.0.1:$port" \
-      --count "$count" --hold 300 <"$fifo" >"$OUT/idle-$t.log" 2>&1 &
+      --count "$count" --hold 300 --dubbo-heartbeat <"$fifo" >"$OUT/idle-$t.log" 2>&1 &
     idle_pid=$!; exec 9>"$fifo"
     for _ in $(seq 1 600); do grep -q '^OPEN' "$OUT/idle-$t.log" && break; sleep 0.1; done
     sleep 2
     h1=$([ "$t" = xmesh ] && heap_used_kb "$pid" || echo "-"); r1=$(rss_kb "$pid")
     opened=$(sed -n 's/^OPEN ok=\([0-9]*\).*/\1/p' "$OUT/idle-$t.log"); opened=${opened:-0}
     exec 9>&-; wait $idle_pid 2>/dev/null || true; rm -f "$fifo"
+    alive=$(sed -n 's/^CLOSED alive=\([0-9]*\).*/\1/p' "$OUT/idle-$t.log")
     per=$([ "$opened" -gt 0 ] && python3 -c "print(round(($r1-$r0)*1024/$opened))" || echo "-")
     hper="-"; [ "$h0" != "-" ] && [ "$h1" != "-" ] && [ "$opened" -gt 0 ] && hper=$(python3 -c "print(round(($h1-$h0)*1024/$opened))")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$opened" "$r0" "$r1" "$per" "$h0" "$h1" "$hper" | tee -a "$MEMORY" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$opened" "${alive:-?}" "$r0" "$r1" "$per" "$h0" "$h1" "$hper" | tee -a "$MEMORY" >&2
     sleep 2
   done
 fi
@@ -399,10 +402,10 @@ try:
     mem = list(csv.DictReader(open(sys.argv[2]), delimiter='\t'))
     if mem:
         print()
-        print('| target | idle connections | RSS before MiB | RSS after MiB | RSS per connection (bytes) | heap per connection (bytes) |')
+        print('| target | idle connections (alive at end) | RSS before MiB | RSS after MiB | RSS per connection (bytes) | heap per connection (bytes) |')
         print('|---|---:|---:|---:|---:|---:|')
         for r in mem:
-            print(f"| {r['target']} | {r['idle_connections']} | {fmt(num(r['rss_before_kb']) and num(r['rss_before_kb'])/1024)} | "
+            print(f"| {r['target']} | {r['idle_connections']} ({r['alive_at_end']}) | {fmt(num(r['rss_before_kb']) and num(r['rss_before_kb'])/1024)} | "
                   f"{fmt(num(r['rss_after_kb']) and num(r['rss_after_kb'])/1024)} | {r['rss_per_conn_bytes']} | {r['heap_per_conn_bytes']} |")
 except FileNotFoundError:
     pass

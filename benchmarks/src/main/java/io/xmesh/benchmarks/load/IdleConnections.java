@@ -17,7 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * downstream connection:
  * <pre>
  * java -cp benchmarks.jar io.xmesh.benchmarks.load.IdleConnections --target 127.0.0.1:PORT --count 10000 --hold 30
+ *      [--dubbo-heartbeat]
  * </pre>
+ * With {@code --dubbo-heartbeat} every connection sends one Dubbo heartbeat after connecting (and reads the answer), so
+ * that a proxy sees an established Dubbo connection (protocol detected, upstream side set up) rather than a socket
+ * that never spoke.
  * Prints {@code OPEN ok=N failed=M} once all attempts finished, then {@code CLOSED after=S alive=K} when the hold time
  * is over or stdin reaches end of file (whichever first), closing everything. Needs {@code ulimit -n} above N.
  */
@@ -31,7 +35,16 @@ public final class IdleConnections {
         String target = null;
         int count = 10_000;
         int holdS = 30;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        boolean heartbeat = false;
+        for (int i = 0; i < args.length; i += 2) {
+            if ("--dubbo-heartbeat".equals(args[i])) {
+                heartbeat = true;
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + args[i]);
+            }
             switch (args[i]) {
                 case "--target" -> target = args[i + 1];
                 case "--count" -> count = Integer.parseInt(args[i + 1]);
@@ -51,6 +64,8 @@ public final class IdleConnections {
 
         EventLoopGroup group = Transports.newGroup(1, Transports.daemonThreads("idle-conns"));
         AtomicInteger alive = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
+        boolean sendHeartbeat = heartbeat;
         try {
             Bootstrap b = new Bootstrap().group(group).channel(Transports.clientChannel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
@@ -63,6 +78,14 @@ public final class IdleConnections {
                         @Override
                         public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
                             alive.incrementAndGet();
+                            if (sendHeartbeat) {
+                                io.netty.buffer.ByteBuf hb = ctx.alloc().buffer(17);
+                                io.xmesh.sample.DubboWire.writeHeader(hb, io.xmesh.sample.DubboWire.FLAG_REQUEST
+                                        | io.xmesh.sample.DubboWire.FLAG_TWO_WAY | io.xmesh.sample.DubboWire.FLAG_EVENT
+                                        | io.xmesh.sample.DubboWire.HESSIAN2, 0, ctx.channel().hashCode(), 1);
+                                hb.writeByte('N');
+                                ctx.writeAndFlush(hb, ctx.voidPromise());
+                            }
                         }
 
                         @Override
@@ -72,6 +95,7 @@ public final class IdleConnections {
 
                         @Override
                         public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                            answered.incrementAndGet();
                             io.netty.util.ReferenceCountUtil.release(msg);
                         }
                     });
@@ -91,7 +115,14 @@ public final class IdleConnections {
                     batch.clear();
                 }
             }
-            System.out.println("OPEN ok=" + channels.size() + " failed=" + failed);
+            if (heartbeat) {
+                long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (answered.get() < channels.size() && System.nanoTime() < wait) {
+                    Thread.sleep(20);
+                }
+            }
+            System.out.println("OPEN ok=" + channels.size() + " failed=" + failed
+                    + (heartbeat ? " heartbeat-answers=" + answered.get() : ""));
             System.out.flush();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(holdS);
             Thread stdin = new Thread(() -> {
@@ -108,7 +139,7 @@ public final class IdleConnections {
             while (System.nanoTime() < end && stdin.isAlive()) {
                 Thread.sleep(50);
             }
-            System.out.println("CLOSED alive=" + alive.get());
+            System.out.println("CLOSED alive=" + alive.get() + " (of " + channels.size() + ")");
             for (Channel ch : channels) {
                 ch.close();
             }
