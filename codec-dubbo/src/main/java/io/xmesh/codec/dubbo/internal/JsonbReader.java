@@ -109,6 +109,16 @@ public final class JsonbReader {
         docEnd = bodyEnd;
     }
 
+    /**
+     * Walks one length-prefixed value with {@link #skipValue()} and checks that it ends exactly
+     * where its length says: validates a value without building it.
+     */
+    public void walkDocument() {
+        openDocument();
+        skipValue();
+        closeDocument();
+    }
+
     /** Reads one length-prefixed value that must hold a JSONB string or null. */
     public String readStringDocument() {
         openDocument();
