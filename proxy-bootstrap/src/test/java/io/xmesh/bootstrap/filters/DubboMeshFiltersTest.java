@@ -1,0 +1,240 @@
+package io.xmesh.bootstrap.filters;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.dubbo.rpc.RpcContext;
+import org.apache.dubbo.rpc.RpcException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The mesh filters in the running proxy with real Apache Dubbo 3.3.6 apps: a Dubbo consumer -> xmesh
+ * (codec-dubbo, the mesh-filters plugins) -> a Dubbo provider that records the attachments it receives.
+ */
+class DubboMeshFiltersTest {
+
+    private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+    private static final String TRACEPARENT = "00-" + TRACE + "-b7ad6b7169203331-01";
+
+    static Path dir;
+    static Path accessLog;
+    static DubboTestApps.Provider provider;
+    static MeshProxy proxy;
+    static DubboTestApps.Consumer consumer;
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws IOException {
+        DubboTestApps.prepare();
+        dir = Files.createTempDirectory("xmesh-dubbo-filters");
+        accessLog = dir.resolve("access.log");
+        provider = new DubboTestApps.Provider();
+        proxy = new MeshProxy("""
+                listeners:
+                  - name: dubbo-in
+                    port: 0
+                    protocols: [dubbo]
+                    filters:
+                      - name: tracing
+                      - name: access-log
+                        config: {path: "%s"}
+                      - name: rate-limit
+                        config: {by: service-method, rate: 10, burst: 3, headers: {x-limited: "yes"}}
+                      - name: fault
+                        config:
+                          match: {headers: {x-fault: "abort"}}
+                          abort: {percent: 50, error: rejected, message: chaos}
+                routes:
+                  - name: greeter
+                    match:
+                      headers:
+                        - {name: service, exact: "%s"}
+                    cluster: greeters
+                clusters:
+                  - name: greeters
+                    protocol: dubbo
+                    hosts:
+                      - "127.0.0.1:%d"
+                """.formatted(accessLog.toString().replace("\\", "/"), Greeter.class.getName(), provider.port));
+        consumer = new DubboTestApps.Consumer(proxy.listener("dubbo-in").getPort());
+        // warm up both Dubbo apps and the proxy once, so that no test pays for class loading
+        assertThat(consumer.greeter.greet("warm-up")).isEqualTo("hello warm-up");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        // Dubbo apps first, then the proxy
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (provider != null) {
+            provider.close();
+        }
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private String call(String name, Map<String, String> attachments) {
+        attachments.forEach((k, v) -> RpcContext.getClientAttachment().setAttachment(k, v));
+        return consumer.greeter.greet(name);
+    }
+
+    private List<JsonNode> accessLogLines() throws IOException {
+        if (!Files.exists(accessLog)) {
+            return List.of();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(accessLog, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                out.add(json.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    /** The number of access-log lines once no new line has come for 300 ms (earlier requests are all logged). */
+    private int quietLogSize() throws Exception {
+        int[] last = {-1};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            int now = accessLogLines().size();
+            boolean stable = now == last[0];
+            last[0] = now;
+            return stable;
+        });
+        return last[0];
+    }
+
+    @Test
+    void traceparentAttachmentReachesTheProviderAndTheAccessLog() throws Exception {
+        assertThat(call("traced", Map.of("traceparent", TRACEPARENT))).isEqualTo("hello traced");
+        assertThat(provider.attachments).anySatisfy(a -> assertThat(a.get("traceparent")).isEqualTo(TRACEPARENT));
+        JsonNode line = await().atMost(Duration.ofSeconds(10)).until(
+                () -> accessLogLines().stream().filter(n -> TRACE.equals(n.get("trace_id").asText(null))).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(line.get("protocol").asText()).isEqualTo("dubbo");
+        assertThat(line.get("listener").asText()).isEqualTo("dubbo-in");
+        assertThat(line.get("service").asText()).isEqualTo(Greeter.class.getName());
+        assertThat(line.get("method").asText()).isEqualTo("greet");
+        assertThat(line.get("route").asText()).isEqualTo("greeter");
+        assertThat(line.get("cluster").asText()).isEqualTo("greeters");
+        assertThat(line.get("upstream_host").asText()).isEqualTo("127.0.0.1:" + provider.port);
+        assertThat(line.get("status").asInt()).isEqualTo(20);
+        assertThat(line.get("request_bytes").asLong()).isPositive();
+        assertThat(line.get("response_bytes").asLong()).isPositive();
+    }
+
+    @Test
+    void b3AttachmentsArePropagatedAsSent() throws Exception {
+        String b3Trace = "463ac35c9f6413ad48485a3953bb6124";
+        call("b3", Map.of("X-B3-TraceId", b3Trace, "X-B3-SpanId", "a2fb4a1d1a96d312", "X-B3-Sampled", "1"));
+        assertThat(provider.attachments).anySatisfy(a -> {
+            assertThat(a.get("X-B3-TraceId")).isEqualTo(b3Trace);
+            assertThat(a.get("X-B3-SpanId")).isEqualTo("a2fb4a1d1a96d312");
+        });
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> accessLogLines().stream().anyMatch(n -> b3Trace.equals(n.get("trace_id").asText(null))));
+    }
+
+    @Test
+    void withoutTraceContextTheLogStillGetsAGeneratedTraceId() throws Exception {
+        // the Dubbo codec cannot add attachments to a forwarded frame, so the generated id is only logged
+        int before = quietLogSize();
+        int seenBefore = provider.attachments.size();
+        assertThat(call("untraced", Map.of())).isEqualTo("hello untraced");
+        assertThat(provider.attachments.get(seenBefore)).doesNotContainKey("traceparent");
+        await().atMost(Duration.ofSeconds(10)).until(() -> accessLogLines().size() > before);
+        assertThat(quietLogSize()).isEqualTo(before + 1);
+        JsonNode line = accessLogLines().get(before);
+        assertThat(line.get("trace_id").asText()).matches("[0-9a-f]{32}");
+        assertThat(line.get("status").asInt()).isEqualTo(20);
+    }
+
+    @Test
+    void rateLimitLetsThroughAboutTheRateAndRefusesTheRestWithTheDocumentedError() throws Exception {
+        int threads = 2;
+        long durationNanos = TimeUnit.MILLISECONDS.toNanos(2000);
+        AtomicInteger ok = new AtomicInteger();
+        List<RpcException> refusals = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long t0 = System.nanoTime();
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                fs.add(pool.submit(() -> {
+                    while (System.nanoTime() - t0 < durationNanos) {
+                        try {
+                            call("limited", Map.of("x-limited", "yes"));
+                            ok.incrementAndGet();
+                        } catch (RpcException e) {
+                            refusals.add(e);
+                        }
+                        Thread.sleep(5);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double expected = 3 + 10 * seconds;
+        assertThat(refusals).isNotEmpty();
+        assertThat((double) ok.get()).isBetween(expected * 0.7 - 2, expected * 1.1 + 2);
+        assertThat(refusals.get(0)).hasMessageContaining("xmesh: rate limited: service-method="
+                + Greeter.class.getName() + "#greet (10/s, burst 3); retry after ");
+        // the limited calls were answered by xmesh, never forwarded
+        long forwarded = provider.attachments.stream().filter(a -> "yes".equals(a.get("x-limited"))).count();
+        assertThat(forwarded).isEqualTo(ok.get());
+        // calls without the attachment are not limited
+        for (int i = 0; i < 20; i++) {
+            assertThat(call("free-" + i, Map.of())).isEqualTo("hello free-" + i);
+        }
+    }
+
+    @Test
+    void faultAbortsAboutHalfOfTheMatchingCalls() {
+        int n = 60;
+        int aborted = 0;
+        for (int i = 0; i < n; i++) {
+            try {
+                assertThat(call("chaos-" + i, Map.of("x-fault", "abort"))).isEqualTo("hello chaos-" + i);
+            } catch (RpcException e) {
+                assertThat(e).hasMessageContaining("xmesh: fault injected: chaos");
+                aborted++;
+            }
+        }
+        // binomial(60, 0.5): mean 30, sd 3.9; 4 sd either side
+        assertThat(aborted).isBetween(14, 46);
+    }
+}
