@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import io.xmesh.xprotocol.codec.CodecException;
 import io.xmesh.xprotocol.codec.XFrame;
 
@@ -84,6 +85,7 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     private static final HttpResponseStatus TOO_LARGE = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
     /** How long a closing connection keeps discarding input after its last response. */
     static final long LINGER_MILLIS = 2000;
+    private static final long NOT_STARTED = Long.MIN_VALUE;
 
     private final HttpSettings settings;
     private final HeadAwareResponseEncoder encoder;
@@ -106,9 +108,12 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     private boolean pausedReading;
 
     private boolean awaitingHead = true;
-    private boolean readSinceIdleCheck;
-    private ScheduledFuture<?> headTimer;
-    private ScheduledFuture<?> idleTimer;
+    /** When the first byte of the head being read arrived, or NOT_STARTED. */
+    private long headStartNanos = NOT_STARTED;
+    /** Last read, or last response completed. */
+    private long lastActivityNanos;
+    private Ticker ticker;
+    private ScheduledFuture<?> timer;
 
     HttpServerHandler(HttpSettings settings, HeadAwareResponseEncoder encoder) {
         this.settings = settings;
@@ -135,13 +140,13 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         if (ctx.channel().isActive()) {
-            startIdleTimer();
+            startTimer();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        startIdleTimer();
+        startTimer();
         super.channelActive(ctx);
     }
 
@@ -159,10 +164,10 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     private void cleanup() {
         inputClosed = true;
         outputClosed = true;
-        cancel(headTimer);
-        cancel(idleTimer);
-        headTimer = null;
-        idleTimer = null;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         Exchange ex;
         while ((ex = exchanges.pollFirst()) != null) {
             ex.discard(new ClosedChannelException());
@@ -172,50 +177,56 @@ final class HttpServerHandler extends ChannelDuplexHandler {
 
     // ---------------------------------------------------------------- timers
 
+    /*
+     * One periodic check per connection (period: half the smaller timeout) instead of a timer per
+     * request: a head that takes longer than header-read-timeout-ms is answered 408 within 1.5 times
+     * that; a connection with nothing read or answered for idle-timeout-ms is closed (or, mid-body,
+     * answered 408) within 1.5 times that. Times come from the event loop's ticker.
+     */
+
+    private void startTimer() {
+        if (timer != null || outputClosed) {
+            return;
+        }
+        ticker = ctx.executor().ticker();
+        lastActivityNanos = ticker.nanoTime();
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(Math.min(settings.headerReadTimeoutMillis(), settings.idleTimeoutMillis())) / 2);
+        timer = ctx.executor().scheduleWithFixedDelay(this::onTimerCheck, period, period, TimeUnit.NANOSECONDS);
+    }
+
     private void onBytesRead() {
-        readSinceIdleCheck = true;
-        if (awaitingHead && headTimer == null && !inputClosed) {
-            headTimer = ctx.executor().schedule(this::onHeadTimeout, settings.headerReadTimeoutMillis(),
-                    TimeUnit.MILLISECONDS);
+        if (ticker == null) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        lastActivityNanos = now;
+        if (awaitingHead && headStartNanos == NOT_STARTED && !inputClosed) {
+            headStartNanos = now;
         }
     }
 
-    private void onHeadTimeout() {
-        headTimer = null;
-        if (!inputClosed && awaitingHead) {
-            reject(HttpResponseStatus.REQUEST_TIMEOUT, "header-read-timeout",
-                    "xmesh: request header not received within " + settings.headerReadTimeoutMillis() + " ms");
-        }
-    }
-
-    private void startIdleTimer() {
-        if (idleTimer == null && !outputClosed) {
-            idleTimer = ctx.executor().schedule(this::onIdleCheck, settings.idleTimeoutMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Idle means: nothing read for one to two idle periods. */
-    private void onIdleCheck() {
-        idleTimer = null;
+    private void onTimerCheck() {
         if (outputClosed) {
             return;
         }
-        if (readSinceIdleCheck) {
-            readSinceIdleCheck = false;
-        } else if (reading != null && !inputClosed) {
-            abortExchange(reading, HttpResponseStatus.REQUEST_TIMEOUT, "body-read-timeout",
-                    "xmesh: no request body bytes received for " + settings.idleTimeoutMillis() + " ms");
-        } else if (exchanges.isEmpty() && !(awaitingHead && headTimer != null)) {
-            ctx.close();
+        long now = ticker.nanoTime();
+        if (!inputClosed && awaitingHead && headStartNanos != NOT_STARTED
+                && now - headStartNanos >= TimeUnit.MILLISECONDS.toNanos(settings.headerReadTimeoutMillis())) {
+            reject(HttpResponseStatus.REQUEST_TIMEOUT, "header-read-timeout",
+                    "xmesh: request header not received within " + settings.headerReadTimeoutMillis() + " ms");
             return;
         }
-        startIdleTimer();
-    }
-
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
+        if (now - lastActivityNanos < TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMillis())) {
+            return;
         }
+        if (reading != null && !inputClosed) {
+            abortExchange(reading, HttpResponseStatus.REQUEST_TIMEOUT, "body-read-timeout",
+                    "xmesh: no request body bytes received for " + settings.idleTimeoutMillis() + " ms");
+        } else if (exchanges.isEmpty() && headStartNanos == NOT_STARTED) {
+            ctx.close();
+        }
+        // otherwise responses are awaited: the proxy's route timeout governs
     }
 
     // ---------------------------------------------------------------- inbound
@@ -249,8 +260,7 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     }
 
     private void onHead(HttpRequest req) {
-        cancel(headTimer);
-        headTimer = null;
+        headStartNanos = NOT_STARTED;
         awaitingHead = false;
         if (req instanceof FullHttpMessage || swallowLast || reading != null) {
             // a full message is the decoder's "invalid message"; the others cannot happen
@@ -484,8 +494,7 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     private void stopInput() {
         inputClosed = true;
         reading = null;
-        cancel(headTimer);
-        headTimer = null;
+        headStartNanos = NOT_STARTED;
     }
 
     private void answerLocally(Exchange ex, HttpResponseStatus status, String reason, String message,
@@ -647,6 +656,9 @@ final class HttpServerHandler extends ChannelDuplexHandler {
             return;
         }
         ex.done = true;
+        if (ticker != null) {
+            lastActivityNanos = ticker.nanoTime();
+        }
         if (!ex.closeAfter) {
             ctx.write(obj, promise);
             return;

@@ -20,8 +20,8 @@ import java.util.Map;
  *   <tr><td>{@code max-body-size}</td><td>67108864</td><td>server</td><td>request body bytes; 413 beyond</td></tr>
  *   <tr><td>{@code max-chunk-size}</td><td>65536</td><td>both</td><td>largest DATA frame the decoder emits</td></tr>
  *   <tr><td>{@code header-read-timeout-ms}</td><td>10000</td><td>server</td><td>first byte to end of head; 408 beyond</td></tr>
- *   <tr><td>{@code idle-timeout-ms}</td><td>60000</td><td>server</td><td>no bytes read: close an idle connection,
- *       or 408 while a body is being read</td></tr>
+ *   <tr><td>{@code idle-timeout-ms}</td><td>60000</td><td>server</td><td>nothing read or answered: close an idle
+ *       connection, or 408 while a body is being read</td></tr>
  *   <tr><td>{@code max-pipelined-requests}</td><td>16</td><td>both</td><td>requests awaiting their response
  *       before reading pauses (server) or further request writes are refused (client)</td></tr>
  *   <tr><td>{@code max-reorder-buffer-bytes}</td><td>4194304</td><td>server</td><td>bytes of responses held back

@@ -418,12 +418,12 @@ class HttpServerSideTest {
             release(frames(ch));
             ch.writeAndFlush(full(1, "ok"));
             assertThat(output(ch)).endsWith("ok");
-            ch.advanceTimeBy(1001, TimeUnit.MILLISECONDS);
+            ch.advanceTimeBy(999, TimeUnit.MILLISECONDS);
             ch.runScheduledPendingTasks();
-            assertTrue(ch.isOpen(), "bytes were read in the first period");
-            ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+            assertTrue(ch.isOpen(), "not idle yet");
+            ch.advanceTimeBy(501, TimeUnit.MILLISECONDS);
             ch.runScheduledPendingTasks();
-            assertFalse(ch.isOpen());
+            assertFalse(ch.isOpen(), "closed within 1.5 idle periods");
             assertEquals("", output(ch));
         } finally {
             finishClean(ch);
@@ -443,6 +443,9 @@ class HttpServerSideTest {
             assertTrue(ch.isOpen());
             ch.writeAndFlush(full(1, "late"));
             assertThat(output(ch)).endsWith("late");
+            ch.advanceTimeBy(999, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+            assertTrue(ch.isOpen(), "a completed response counts as activity");
         } finally {
             finishClean(ch);
         }
