@@ -4,6 +4,7 @@ import io.xmesh.examples.xrpc.XrpcStatus;
 import io.xmesh.examples.xrpc.demo.XrpcClient;
 import io.xmesh.examples.xrpc.demo.XrpcMessage;
 import io.xmesh.examples.xrpc.demo.XrpcServer;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +14,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -127,6 +133,94 @@ class XmeshDistributionEndToEndTest {
             } finally {
                 stop(xmesh);
             }
+        }
+    }
+
+    /**
+     * One port for Dubbo, HTTP and xrpc (listed in that order, the first bytes pick the codec);
+     * bytes of none of them are refused by closing the connection.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void onePortServesDubboHttpAndXrpcAndRefusesGarbage() throws Exception {
+        Path xmeshHome = copyDistribution();
+        jarOfClasses(Path.of("target/classes"), xmeshHome.resolve("plugins/xrpc/xrpc-codec.jar"));
+
+        HttpServer web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/hello", exchange -> {
+            byte[] body = "hello from http".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+        try (XrpcServer xrpc = XrpcServer.start(0, "x1")) {
+            int port = freePort();
+            Path config = xmeshHome.resolve("conf/one-port.yaml");
+            Files.createDirectories(config.getParent());
+            Files.writeString(config, """
+                    admin:
+                      enabled: false
+                    listeners:
+                      - name: edge
+                        port: %d
+                        protocols: [dubbo, http, xrpc]
+                    clusters:
+                      - name: echo-servers
+                        protocol: xrpc
+                        hosts: ["127.0.0.1:%d"]
+                      - name: web
+                        protocol: http
+                        hosts: ["127.0.0.1:%d"]
+                    routes:
+                      - name: echo
+                        match:
+                          headers:
+                            - name: service
+                              exact: demo.Echo
+                        cluster: echo-servers
+                      - name: hello
+                        match:
+                          headers:
+                            - name: ":path"
+                              prefix: /hello
+                        cluster: web
+                    """.formatted(port, xrpc.port(), web.getAddress().getPort()));
+            Path log = tmp.resolve("xmesh-one-port.log");
+            Process xmesh = start(xmeshHome, log, "run", "--config", config.toString());
+            try {
+                awaitListening(xmesh, port, log);
+
+                // xrpc
+                try (XrpcClient client = XrpcClient.connect("127.0.0.1", port)) {
+                    assertThat(client.call(XrpcServer.SERVICE, "upper", "one port", Duration.ofSeconds(10)).payloadText())
+                            .isEqualTo("ONE PORT");
+                }
+                // HTTP/1.1
+                HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                        .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
+                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("hello from http");
+                // Dubbo: a heartbeat (bytes as Apache Dubbo 3.3.6 sends them) is answered by xmesh
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(10_000);
+                    s.getOutputStream().write(HexFormat.of().parseHex("dabbe2000102030405060708000000014e"));
+                    assertThat(HexFormat.of().formatHex(s.getInputStream().readNBytes(17)))
+                            .as("dubbo heartbeat reply: event|hessian2, status 20, same id, body N")
+                            .isEqualTo("dabb22140102030405060708000000014e");
+                }
+                // garbage: the connection is closed
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(20_000);
+                    s.getOutputStream().write("this is no protocol at all\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(s.getInputStream().read()).as("xmesh closes a connection whose bytes match no protocol").isEqualTo(-1);
+                }
+            } finally {
+                stop(xmesh);
+            }
+        } finally {
+            web.stop(0);
         }
     }
 
