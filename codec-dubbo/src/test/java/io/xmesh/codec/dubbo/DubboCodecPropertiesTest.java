@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * else, and no buffer is leaked (checked per try by reference counts, and per container by
  * Netty's PARANOID leak detector).
  */
-class DubboCodecProperties {
+class DubboCodecPropertiesTest {
     static final List<byte[]> GOLDEN = GoldenVectors.all().stream().map(GoldenVectors.Golden::bytes).toList();
     static final List<String> HEADERS = List.of("service", "method", "version", "group", "dubbo", "parameter-types",
             "interface", "timeout", "path", "remote.application", "absent");

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hessian2) or by fastjson2 JSONB with Dubbo 3.3.6's features is walked exactly to its end,
  * and strings read back equal to what the library itself reads.
  */
-class SkipperProperties {
+class SkipperPropertiesTest {
 
     @Provide
     Arbitrary<Object> values() {
