@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "xmesh: a service-mesh data plane for the JVM.",
         subcommands = {
+                RunCommand.class,
+                ValidateCommand.class,
                 PluginsCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class

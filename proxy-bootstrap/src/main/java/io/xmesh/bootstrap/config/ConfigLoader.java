@@ -3,6 +3,7 @@ package io.xmesh.bootstrap.config;
 import io.xmesh.bootstrap.config.XmeshConfig.AdminConfig;
 import io.xmesh.bootstrap.config.XmeshConfig.ClusterConfig;
 import io.xmesh.bootstrap.config.XmeshConfig.CodecConfig;
+import io.xmesh.bootstrap.config.XmeshConfig.CircuitBreakerConfig;
 import io.xmesh.bootstrap.config.XmeshConfig.EjectionConfig;
 import io.xmesh.bootstrap.config.XmeshConfig.EngineSettings;
 import io.xmesh.bootstrap.config.XmeshConfig.HeaderMatch;
@@ -688,11 +689,30 @@ public final class ConfigLoader {
         if (e != null) {
             ej = new EjectionConfig(e.integer("consecutiveFailures", ej.consecutiveFailures(), 1, 1_000_000),
                     e.duration("baseEjectionTime", ej.baseEjectionTime()),
-                    e.duration("maxEjectionTime", ej.maxEjectionTime()));
+                    e.duration("maxEjectionTime", ej.maxEjectionTime()),
+                    e.bool("ejectOnConnectFailure", ej.ejectOnConnectFailure()),
+                    e.integer("errorRatePercent", ej.errorRatePercent(), 0, 100),
+                    e.integer("errorRateMinimumRequests", ej.errorRateMinimumRequests(), 1, 1_000_000),
+                    e.duration("interval", ej.interval()),
+                    e.integer("maxEjectionPercent", ej.maxEjectionPercent(), 0, 100));
+            if (ej.baseEjectionTime().isZero() || ej.interval().isZero()) {
+                e.error(ej.interval().isZero() ? "interval" : "baseEjectionTime", "must be more than 0");
+            } else if (ej.maxEjectionTime().compareTo(ej.baseEjectionTime()) < 0) {
+                e.error("maxEjectionTime", "must be at least baseEjectionTime (" + ej.baseEjectionTime() + ")");
+            }
             e.finish();
+        }
+        CircuitBreakerConfig cb = CircuitBreakerConfig.DEFAULT;
+        Obj b = o.obj("circuitBreaker");
+        if (b != null) {
+            cb = new CircuitBreakerConfig(b.integer("maxConnections", cb.maxConnections(), 0, Integer.MAX_VALUE),
+                    b.integer("maxPendingRequests", cb.maxPendingRequests(), 0, Integer.MAX_VALUE),
+                    b.integer("maxRequests", cb.maxRequests(), 0, Integer.MAX_VALUE),
+                    b.integer("maxRetries", cb.maxRetries(), 0, Integer.MAX_VALUE));
+            b.finish();
         }
         CodecConfig codec = bindCodec(o);
         o.finish();
-        return new ClusterConfig(name, protocol, hosts, lb, hashKey, connect, maxConn, maxPending, maxPerConn, ej, codec);
+        return new ClusterConfig(name, protocol, hosts, lb, hashKey, connect, maxConn, maxPending, maxPerConn, ej, codec, cb);
     }
 }
