@@ -25,7 +25,9 @@ import java.util.Map;
  *   <li>hex digits come in whitespace-separated tokens of an even number of digits
  *       ({@code 58 52}, {@code 5852} and {@code 0000000000000007} are all fine), either case;</li>
  *   <li>a line {@code [name]} starts a named vector (see {@link #parseSections}); bytes before the
- *       first section belong to the vector named {@code ""}.</li>
+ *       first section belong to the vector named {@code ""};</li>
+ *   <li>lines in {@code hexdump -C} style ({@code 0010  05 32 2e 30 ...  |.2.0|}) are read too:
+ *       the offset and the ASCII column are skipped (so a {@code #} there is not a comment).</li>
  * </ul>
  * Anything else is an {@link IllegalArgumentException} that names the line.
  *
@@ -34,6 +36,9 @@ import java.util.Map;
 public final class HexVectors {
 
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    /** A {@code hexdump -C} line: offset, 1 to 16 bytes, ASCII column between bars. */
+    private static final java.util.regex.Pattern HEXDUMP_LINE = java.util.regex.Pattern.compile(
+            "^\\s*[0-9a-fA-F]{4,8}((?:\\s+[0-9a-fA-F]{2}){1,16})\\s+\\|.{1,16}\\|\\s*$");
 
     private HexVectors() {
     }
@@ -65,6 +70,10 @@ public final class HexVectors {
         String[] lines = text.toString().split("\r\n|\r|\n", -1);
         for (int n = 0; n < lines.length; n++) {
             String line = lines[n];
+            java.util.regex.Matcher dump = HEXDUMP_LINE.matcher(line);
+            if (dump.matches()) {
+                line = dump.group(1);
+            }
             int hash = line.indexOf('#');
             if (hash >= 0) {
                 line = line.substring(0, hash);

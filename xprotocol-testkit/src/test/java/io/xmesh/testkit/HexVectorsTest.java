@@ -33,6 +33,12 @@ class HexVectorsTest {
     }
 
     @Test
+    void readsHexdumpStyleLinesSkippingOffsetAndAsciiColumn() {
+        byte[] b = HexVectors.parse("# capture\n0000  da bb 23 00  |..#.|\n0004  41 42              |AB|\n05 # plain\n");
+        assertThat(b).containsExactly(0xda, 0xbb, 0x23, 0x00, 0x41, 0x42, 0x05);
+    }
+
+    @Test
     void readsResourcesAndFormatsHex() {
         Map<String, byte[]> m = HexVectors.resourceSections(HexVectorsTest.class, "toy/toy-vectors.hex");
         assertThat(HexVectors.toHex(m.get("heartbeat"))).isEqualTo("54 59 04 00 00 00 09 00 00 00 00 00 00");
