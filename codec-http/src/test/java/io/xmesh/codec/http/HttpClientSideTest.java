@@ -72,6 +72,30 @@ class HttpClientSideTest {
     }
 
     @Test
+    void aRetainedRequestCanBeWrittenAgainForARetry() {
+        EmbeddedChannel first = TestChannels.client(Map.of());
+        EmbeddedChannel second = TestChannels.client(Map.of());
+        try {
+            HttpFrame req = get(4, "/retry");
+            req.retain(); // the engine keeps a reference for a possible retry
+            first.writeAndFlush(req);
+            assertEquals(1, req.refCnt());
+            String once = output(first);
+            req.setRequestId(5);
+            second.writeAndFlush(req);
+            assertEquals(0, req.refCnt());
+            assertEquals(once, output(second));
+            feed(second, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            frames.addAll(frames(second));
+            assertEquals(5, frames.get(0).requestId());
+        } finally {
+            release(frames);
+            finishClean(first);
+            finishClean(second);
+        }
+    }
+
+    @Test
     void responsesGetRequestIdsInFifoOrder() {
         EmbeddedChannel ch = TestChannels.client(Map.of());
         try {
