@@ -201,6 +201,16 @@ public abstract class XProtocolContractTest {
     }
 
     /**
+     * Whether {@link XFrame#content()} holds the bytes exactly as received (the API's contract, and
+     * what lets the proxy forward without re-encoding). Default true. A codec that normalises
+     * messages (HTTP/1.1 removing hop-by-hop headers) returns false; then decoded content is not
+     * compared with the samples.
+     */
+    protected boolean contentIsVerbatim() {
+        return true;
+    }
+
+    /**
      * Whether the bytes of an {@link XProtocol#errorReply} contain its message as UTF-8 (checked
      * so that "the text the client will show" is really on the wire). Default true; override for
      * protocols that compress or otherwise transform the message.
@@ -838,7 +848,7 @@ public abstract class XProtocolContractTest {
                     }
                     content.writeBytes(EmbeddedChannels.bytes(part.content()));
                 }
-                if (!Arrays.equals(s.bytes(), content.toByteArray())) {
+                if (contentIsVerbatim() && !Arrays.equals(s.bytes(), content.toByteArray())) {
                     fail(at + ": content() must be the bytes received\n expected: " + HexVectors.toHex(s.bytes())
                             + "\n   actual: " + HexVectors.toHex(content.toByteArray()));
                 }
