@@ -258,7 +258,7 @@ public abstract class XProtocolContractTest {
     // ---------------------------------------------------------------- the contract
 
     @Test
-    @DisplayName("plugin identity: @XmeshPlugin, public no-arg constructor, META-INF/services entry")
+    @DisplayName("plugin identity: @XmeshPlugin, public no-arg constructor, no static mutable field, META-INF/services entry")
     void pluginIdentity() throws Exception {
         Class<? extends XProtocol> type = protocolInstance().getClass();
         XmeshPlugin plugin = type.getAnnotation(XmeshPlugin.class);
@@ -268,6 +268,11 @@ public abstract class XProtocolContractTest {
         assertTrue(Modifier.isPublic(type.getModifiers()), type.getName() + " must be public");
         Constructor<? extends XProtocol> ctor = type.getConstructor();
         assertTrue(Modifier.isPublic(ctor.getModifiers()), "the no-arg constructor must be public");
+        for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+            int m = field.getModifiers();
+            assertFalse(Modifier.isStatic(m) && !Modifier.isFinal(m) && !field.isSynthetic(),
+                    type.getName() + "." + field.getName() + " is a static mutable field: plugins keep no global state");
+        }
         boolean listed = ServiceLoader.load(XProtocol.class, type.getClassLoader()).stream()
                 .anyMatch(p -> p.type() == type);
         assertTrue(listed, type.getName() + " is not listed in META-INF/services/" + XProtocol.class.getName()
