@@ -92,6 +92,7 @@ final class HttpServerHandler extends ChannelDuplexHandler {
     private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
+    private String clientAddress;
     private long nextId = 1;
     /** The exchange whose request body is being read, or null. */
     private Exchange reading;
@@ -289,9 +290,8 @@ final class HttpServerHandler extends ChannelDuplexHandler {
         h.remove(HttpHeaderNames.EXPECT);
         HttpMessages.addVia(req, received, settings.via());
         if (settings.xForwardedFor()) {
-            SocketAddress remote = ctx.channel().remoteAddress();
-            if (remote instanceof InetSocketAddress isa && isa.getAddress() != null) {
-                String client = isa.getAddress().getHostAddress();
+            String client = clientAddress();
+            if (client != null) {
                 String prior = h.get("x-forwarded-for");
                 h.set("x-forwarded-for", prior == null ? client : prior + ", " + client);
             }
@@ -314,15 +314,21 @@ final class HttpServerHandler extends ChannelDuplexHandler {
             swallowLast = true;
             requestComplete();
         }
-        if (exchanges.size() >= settings.maxPipelinedRequests() && !pausedReading) {
-            pausedReading = true;
-            ctx.channel().config().setAutoRead(false);
-        }
         if (expectContinue && exchanges.peekFirst() == ex) {
             sendContinue(ex);
             ctx.flush();
         }
         ctx.fireChannelRead(HttpFrame.request(ex.id, req, !bodyFollows, HttpReplyTemplate.of(http11, keepAlive)));
+    }
+
+    /** The peer's IP address as text (computed once per connection), or null when not an IP socket. */
+    private String clientAddress() {
+        if (clientAddress == null) {
+            SocketAddress remote = ctx.channel().remoteAddress();
+            clientAddress = remote instanceof InetSocketAddress isa && isa.getAddress() != null
+                    ? isa.getAddress().getHostAddress() : "";
+        }
+        return clientAddress.isEmpty() ? null : clientAddress;
     }
 
     /**
@@ -463,10 +469,18 @@ final class HttpServerHandler extends ChannelDuplexHandler {
         ctx.fireChannelRead(HttpFrame.data(ex.id, c));
     }
 
+    /**
+     * The request being read is complete. Reading pauses here (never mid-body, which could stall
+     * the exchange the proxy is waiting on) when enough requests await their response.
+     */
     private void requestComplete() {
         awaitingHead = true;
         if (lastRequest) {
             inputClosed = true;
+        }
+        if (exchanges.size() >= settings.maxPipelinedRequests() && !pausedReading && !inputClosed) {
+            pausedReading = true;
+            ctx.channel().config().setAutoRead(false);
         }
     }
 

@@ -411,6 +411,25 @@ class HttpServerSideTest {
     }
 
     @Test
+    void readingNeverPausesMidBody() {
+        EmbeddedChannel ch = TestChannels.server(Map.of("max-pipelined-requests", 1));
+        try {
+            feed(ch, "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nabc");
+            assertTrue(ch.config().isAutoRead(), "the body of the awaited request must still be read");
+            feed(ch, "def");
+            assertFalse(ch.config().isAutoRead());
+            frames.addAll(frames(ch));
+            assertThat(describe(frames)).endsWith("DATA 1 [abcdef] end\n");
+            ch.writeAndFlush(full(1, "ok"));
+            assertTrue(ch.config().isAutoRead());
+            output(ch);
+        } finally {
+            release(frames);
+            finishClean(ch);
+        }
+    }
+
+    @Test
     void idleConnectionIsClosedQuietly() {
         EmbeddedChannel ch = TestChannels.server(Map.of("idle-timeout-ms", 1000));
         try {
