@@ -142,7 +142,7 @@ public final class XrpcClient implements AutoCloseable {
         boolean allOk = true;
         try (XrpcClient client = connect(args[0], Integer.parseInt(args[1]))) {
             for (int i = 0; i < count; i++) {
-                XrpcMessage r = client.call(service, method, payload, Duration.ofSeconds(5));
+                XrpcMessage r = client.call(service, method, payload, Duration.ofSeconds(15));
                 System.out.println(XrpcStatus.name(r.status()) + " " + r.payloadText());
                 allOk &= r.status() == XrpcStatus.OK;
             }
