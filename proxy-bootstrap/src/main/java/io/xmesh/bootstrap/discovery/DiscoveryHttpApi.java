@@ -91,72 +91,110 @@ public final class DiscoveryHttpApi implements AutoCloseable {
         }
     }
 
+    /**
+     * An answer: HTTP status, JSON body, and for a 405 the allowed method.
+     *
+     * @param status HTTP status
+     * @param json   the JSON body (UTF-8)
+     * @param allow  the method to name in an {@code Allow} header, or null
+     */
+    public record Reply(int status, byte[] json, String allow) {
+    }
+
+    /**
+     * Serves one request, independent of the HTTP server carrying it (this class's own server, or a route of the
+     * admin API). Blocks up to {@link DiscoverySettings#registryWait()}; call it off the event loops.
+     *
+     * @param method      HTTP method
+     * @param path        request path ({@code /pub}, ...)
+     * @param contentType the request's content type, or null when unknown
+     * @param body        the request body (at most {@link #MAX_BODY} bytes are read)
+     */
+    public Reply handle(String method, String path, String contentType, byte[] body) {
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String m = method.toUpperCase(Locale.ROOT);
+        try {
+            switch (p) {
+                case "/pub", "/unpub", "/sub", "/unsub" -> {
+                    requireMethod(m, "POST");
+                    ServiceRequest r = ServiceRequest.parse(readJson(contentType, body));
+                    LocalDiscovery.Outcome o = switch (p) {
+                        case "/pub" -> discovery.pub(r);
+                        case "/unpub" -> discovery.unpub(r);
+                        case "/sub" -> discovery.sub(r);
+                        default -> discovery.unsub(r);
+                    };
+                    return o == LocalDiscovery.Outcome.DONE ? reply(200, answer(0, "", null), null)
+                            : reply(202, answer(0, "accepted; the registry has not confirmed yet, "
+                            + "xmesh completes it when the registry is reachable", null), null);
+                }
+                case "/registrations" -> {
+                    requireMethod(m, "GET");
+                    return reply(200, discovery.registrations(), null);
+                }
+                default -> throw new BadRequestException(404, null, "no such endpoint: " + p
+                        + " (POST /pub, /unpub, /sub, /unsub; GET /registrations)");
+            }
+        } catch (BadRequestException e) {
+            return reply(e.status(), answer(e.status(), e.getMessage(), e.field()),
+                    e.status() == 405 ? (p.equals("/registrations") ? "GET" : "POST") : null);
+        } catch (RuntimeException e) {
+            log.warn("discovery API {} {} failed", m, p, e);
+            return reply(500, answer(500, "internal error: " + e, null), null);
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String path = ex.getRequestURI().getPath();
-            if (path.length() > 1 && path.endsWith("/")) {
-                path = path.substring(0, path.length() - 1);
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(MAX_BODY + 1);
             }
-            String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-            try {
-                switch (path) {
-                    case "/pub", "/unpub", "/sub", "/unsub" -> {
-                        requireMethod(method, "POST", ex);
-                        ServiceRequest r = ServiceRequest.parse(readJson(ex));
-                        LocalDiscovery.Outcome o = switch (path) {
-                            case "/pub" -> discovery.pub(r);
-                            case "/unpub" -> discovery.unpub(r);
-                            case "/sub" -> discovery.sub(r);
-                            default -> discovery.unsub(r);
-                        };
-                        if (o == LocalDiscovery.Outcome.DONE) {
-                            send(ex, 200, answer(0, "", null));
-                        } else {
-                            send(ex, 202, answer(0, "accepted; the registry has not confirmed yet, xmesh completes it when the registry is reachable", null));
-                        }
-                    }
-                    case "/registrations" -> {
-                        requireMethod(method, "GET", ex);
-                        send(ex, 200, discovery.registrations());
-                    }
-                    default -> throw new BadRequestException(404, null, "no such endpoint: " + path
-                            + " (POST /pub, /unpub, /sub, /unsub; GET /registrations)");
-                }
-            } catch (BadRequestException e) {
-                send(ex, e.status(), answer(e.status(), e.getMessage(), e.field()));
-            } catch (RuntimeException e) {
-                log.warn("discovery API {} {} failed", method, path, e);
-                send(ex, 500, answer(500, "internal error: " + e, null));
+            Reply r = handle(ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                    ex.getRequestHeaders().getFirst("Content-Type"), body);
+            if (r.allow() != null) {
+                ex.getResponseHeaders().set("Allow", r.allow());
+            }
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(r.status(), r.json().length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(r.json());
             }
         }
     }
 
-    private static void requireMethod(String method, String allowed, HttpExchange ex) {
+    private static void requireMethod(String method, String allowed) {
         if (!method.equals(allowed)) {
-            ex.getResponseHeaders().set("Allow", allowed);
             throw new BadRequestException(405, null, "method " + method + " not allowed; use " + allowed);
         }
     }
 
-    private JsonNode readJson(HttpExchange ex) throws IOException {
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
-        if (type != null && !type.toLowerCase(Locale.ROOT).contains("json") && !type.toLowerCase(Locale.ROOT).startsWith("text/plain")) {
-            throw new BadRequestException(415, null, "expected a JSON body (Content-Type: application/json), got " + type);
+    private JsonNode readJson(String contentType, byte[] body) {
+        if (contentType != null) {
+            String t = contentType.toLowerCase(Locale.ROOT);
+            if (!t.contains("json") && !t.startsWith("text/plain") && !t.startsWith("application/x-www-form-urlencoded")) {
+                throw new BadRequestException(415, null, "expected a JSON body (Content-Type: application/json), got " + contentType);
+            }
         }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY + 1);
+        if (body == null || body.length == 0) {
+            throw new BadRequestException("body", "empty; expected a JSON object");
         }
         if (body.length > MAX_BODY) {
             throw new BadRequestException(413, "body", "larger than " + MAX_BODY + " bytes");
         }
-        if (body.length == 0) {
-            throw new BadRequestException("body", "empty; expected a JSON object");
-        }
         try {
             return json.readTree(body);
+        } catch (IOException e) {
+            String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            throw new BadRequestException("body", "not valid JSON: " + msg);
+        }
+    }
+
+    private Reply reply(int status, Object body, String allow) {
+        try {
+            return new Reply(status, json.writeValueAsBytes(body), allow);
         } catch (JsonProcessingException e) {
-            throw new BadRequestException("body", "not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalStateException("cannot write JSON", e);
         }
     }
 
@@ -170,12 +208,4 @@ public final class DiscoveryHttpApi implements AutoCloseable {
         return m;
     }
 
-    private void send(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 }
