@@ -57,8 +57,11 @@ public final class CircuitBreaker {
      */
     public record Limits(int maxConnections, int maxPendingRequests, int maxRequests, int maxRetries) {
 
-        /** Defaults: 1024 connections, 1024 pending, 1024 requests, 3 retries (the usual mesh defaults). */
-        public static final Limits DEFAULT = new Limits(1024, 1024, 1024, 3);
+        /**
+         * Defaults: 4096 connections, 4096 pending, 10000 requests, 64 retries. Deliberately high, so that they
+         * only stop runaway situations; set real limits per cluster.
+         */
+        public static final Limits DEFAULT = new Limits(4096, 4096, 10_000, 64);
 
         public Limits {
             if (maxConnections < 0 || maxPendingRequests < 0 || maxRequests < 0 || maxRetries < 0) {

@@ -195,15 +195,42 @@ public record XmeshConfig(AdminConfig admin, String registry, EngineSettings eng
     }
 
     /**
-     * Passive health checking: when a host is ejected and how it comes back.
+     * Passive health checking (outlier ejection): when a host is ejected and how it comes back. See
+     * {@code io.xmesh.bootstrap.cluster.OutlierDetector} and {@code docs/filters.md}.
      *
-     * @param consecutiveFailures failures in a row (resets, timeouts, server-error responses) that eject a
-     *                            host; connect failures eject at once
-     * @param baseEjectionTime    first ejection time; doubles with every ejection in a row
-     * @param maxEjectionTime     cap of the ejection time
+     * @param consecutiveFailures      failures in a row (resets, timeouts, server-error responses) that eject a host
+     * @param baseEjectionTime         first ejection time; doubles with every ejection in a row
+     * @param maxEjectionTime          cap of the ejection time
+     * @param ejectOnConnectFailure    whether one connect failure ejects at once (default true)
+     * @param errorRatePercent         failure share over an {@code interval} that ejects, 0..100 (default 0: off)
+     * @param errorRateMinimumRequests requests a host needs in an interval to be judged by its error rate
+     * @param interval                 the error-rate window
+     * @param maxEjectionPercent       most hosts of the cluster ejected at once, in percent; one host may always
+     *                                 be ejected (default 100)
      */
-    public record EjectionConfig(int consecutiveFailures, Duration baseEjectionTime, Duration maxEjectionTime) {
+    public record EjectionConfig(int consecutiveFailures, Duration baseEjectionTime, Duration maxEjectionTime,
+                                 boolean ejectOnConnectFailure, int errorRatePercent, int errorRateMinimumRequests,
+                                 Duration interval, int maxEjectionPercent) {
         public static final EjectionConfig DEFAULT = new EjectionConfig(5, Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+        /** Consecutive-failure ejection only, with the defaults for everything else. */
+        public EjectionConfig(int consecutiveFailures, Duration baseEjectionTime, Duration maxEjectionTime) {
+            this(consecutiveFailures, baseEjectionTime, maxEjectionTime, true, 0, 20, Duration.ofSeconds(10), 100);
+        }
+    }
+
+    /**
+     * Cluster-wide circuit-breaker limits (all hosts and event loops together); over a limit a request is refused
+     * at once with {@code OVERLOADED}. See {@code io.xmesh.bootstrap.cluster.CircuitBreaker}.
+     *
+     * @param maxConnections     upstream connections open or opening
+     * @param maxPendingRequests requests waiting for an upstream connection
+     * @param maxRequests        requests in flight
+     * @param maxRetries         requests being retried at once
+     */
+    public record CircuitBreakerConfig(int maxConnections, int maxPendingRequests, int maxRequests, int maxRetries) {
+        /** High limits that only stop runaway situations: 4096, 4096, 10000, 64. */
+        public static final CircuitBreakerConfig DEFAULT = new CircuitBreakerConfig(4096, 4096, 10_000, 64);
     }
 
     /**
@@ -220,12 +247,25 @@ public record XmeshConfig(AdminConfig admin, String registry, EngineSettings eng
      * @param maxRequestsPerConnection in-flight requests per upstream connection (multiplexing protocols)
      * @param ejection                 passive health settings
      * @param codec                    codec settings for upstream connections
+     * @param circuitBreaker           cluster-wide limits
      */
     public record ClusterConfig(String name, String protocol, List<HostSpec> hosts, LbPolicy lb, String hashKey,
                                 Duration connectTimeout, int maxConnectionsPerHost, int maxPendingRequests,
-                                int maxRequestsPerConnection, EjectionConfig ejection, CodecConfig codec) {
+                                int maxRequestsPerConnection, EjectionConfig ejection, CodecConfig codec,
+                                CircuitBreakerConfig circuitBreaker) {
         public ClusterConfig {
             hosts = List.copyOf(hosts);
+            if (circuitBreaker == null) {
+                circuitBreaker = CircuitBreakerConfig.DEFAULT;
+            }
+        }
+
+        /** A cluster with the default circuit-breaker limits. */
+        public ClusterConfig(String name, String protocol, List<HostSpec> hosts, LbPolicy lb, String hashKey,
+                             Duration connectTimeout, int maxConnectionsPerHost, int maxPendingRequests,
+                             int maxRequestsPerConnection, EjectionConfig ejection, CodecConfig codec) {
+            this(name, protocol, hosts, lb, hashKey, connectTimeout, maxConnectionsPerHost, maxPendingRequests,
+                    maxRequestsPerConnection, ejection, codec, CircuitBreakerConfig.DEFAULT);
         }
 
         /** A cluster with defaults for everything but name, protocol, hosts and policy. */

@@ -3,7 +3,14 @@ package io.xmesh.bootstrap.engine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.xmesh.bootstrap.cluster.CircuitBreaker;
+import io.xmesh.bootstrap.cluster.OutlierDetector;
 import io.xmesh.bootstrap.config.HostSpec;
+import io.xmesh.bootstrap.config.XmeshConfig.CircuitBreakerConfig;
+import io.xmesh.bootstrap.config.XmeshConfig.EjectionConfig;
 import io.xmesh.bootstrap.config.XmeshConfig.ClusterConfig;
 import io.xmesh.bootstrap.lb.LoadBalancer;
 import io.xmesh.xprotocol.codec.ErrorKind;
@@ -48,6 +55,9 @@ public final class Cluster {
     final Counter retries;
     final Timer latency;
     private final Map<ErrorKind, Counter> errors = new ConcurrentHashMap<>();
+    private final CircuitBreaker breaker;
+    private final OutlierDetector outliers;
+    private final List<Meter> policyMeters = new ArrayList<>();
 
     Cluster(ClusterConfig config, XProtocol protocol, MeterRegistry registry, Consumer<List<Host>> onRemoved) {
         this.name = config.name();
@@ -60,7 +70,49 @@ public final class Cluster {
         requests = Counter.builder("xmesh.cluster.requests").description("Requests routed to the cluster").tag("cluster", name).register(registry);
         retries = Counter.builder("xmesh.cluster.retries").description("Retries to another host of the cluster").tag("cluster", name).register(registry);
         latency = Timer.builder("xmesh.cluster.request.duration").description("Request duration, from arrival to the answer, for the cluster").tag("cluster", name).register(registry);
+        breaker = new CircuitBreaker(name, limits(config.circuitBreaker()));
+        outliers = new OutlierDetector(name, outlierSettings(config.ejection()), System.nanoTime(),
+                (h, why) -> log.warn("{}", why));
+        registerPolicyMeters();
         setHosts(config.hosts());
+    }
+
+    private static CircuitBreaker.Limits limits(CircuitBreakerConfig c) {
+        return new CircuitBreaker.Limits(c.maxConnections(), c.maxPendingRequests(), c.maxRequests(), c.maxRetries());
+    }
+
+    private static OutlierDetector.Settings outlierSettings(EjectionConfig e) {
+        return new OutlierDetector.Settings(e.consecutiveFailures(), e.ejectOnConnectFailure(), e.errorRatePercent(),
+                e.errorRateMinimumRequests(), e.interval(), e.baseEjectionTime(), e.maxEjectionTime(),
+                e.maxEjectionPercent());
+    }
+
+    private void registerPolicyMeters() {
+        for (CircuitBreaker.Resource r : CircuitBreaker.Resource.values()) {
+            String resource = r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            policyMeters.add(Gauge.builder("xmesh.cluster.circuit.breaker.in.use", breaker, b -> b.inUse(r))
+                    .description("Resources in use under the cluster's circuit breaker").tag("cluster", name)
+                    .tag("resource", resource).register(registry));
+            policyMeters.add(FunctionCounter.builder("xmesh.cluster.circuit.breaker.refused", breaker, b -> b.refusedCount(r))
+                    .description("Requests or connections refused by the cluster's circuit breaker").tag("cluster", name)
+                    .tag("resource", resource).register(registry));
+        }
+        policyMeters.add(Gauge.builder("xmesh.cluster.outlier.ejected.hosts", outliers, OutlierDetector::ejectedCount)
+                .description("Hosts of the cluster ejected now (or probing after an ejection)").tag("cluster", name).register(registry));
+        policyMeters.add(FunctionCounter.builder("xmesh.cluster.outlier.ejections", outliers, OutlierDetector::ejectionCount)
+                .description("Ejections of hosts of the cluster").tag("cluster", name).register(registry));
+        policyMeters.add(FunctionCounter.builder("xmesh.cluster.outlier.ejections.skipped", outliers, OutlierDetector::ejectionsSkippedCount)
+                .description("Ejections not done because maxEjectionPercent of the cluster was ejected already").tag("cluster", name).register(registry));
+    }
+
+    /** The cluster-wide circuit breaker (limits on connections, pending and in-flight requests, retries). */
+    public CircuitBreaker circuitBreaker() {
+        return breaker;
+    }
+
+    /** The cluster's outlier detector: which hosts are ejected. */
+    public OutlierDetector outliers() {
+        return outliers;
     }
 
     /** The cluster's name. */
@@ -98,6 +150,8 @@ public final class Cluster {
                     + "; its protocol cannot change to " + newConfig.protocol() + " (remove and add it instead)");
         }
         this.config = newConfig;
+        breaker.limits(limits(newConfig.circuitBreaker()));
+        outliers.settings(outlierSettings(newConfig.ejection()));
         setHosts(newConfig.hosts());
     }
 
@@ -142,6 +196,7 @@ public final class Cluster {
         registry.remove(retries);
         registry.remove(latency);
         errors.values().forEach(registry::remove);
+        policyMeters.forEach(registry::remove);
     }
 
     /**

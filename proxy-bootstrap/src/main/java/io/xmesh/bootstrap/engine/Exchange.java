@@ -1,6 +1,7 @@
 package io.xmesh.bootstrap.engine;
 
 import io.netty.util.concurrent.ScheduledFuture;
+import io.xmesh.bootstrap.cluster.CircuitBreaker;
 import io.xmesh.xprotocol.codec.ErrorKind;
 import io.xmesh.xprotocol.codec.FrameKind;
 import io.xmesh.xprotocol.codec.ReplyTemplate;
@@ -67,6 +68,10 @@ final class Exchange implements StreamContext {
     long responseBytes;
     private Map<String, Object> attributes;
     private Map<String, String> headers;
+    /** Circuit-breaker units held by this request (released in {@link #sent} / {@link #complete}). */
+    private boolean breakerRequest;
+    private boolean breakerRetry;
+    private boolean breakerPending;
 
     Exchange(DownstreamConnection down, XFrame request) {
         this.down = down;
@@ -230,6 +235,11 @@ final class Exchange implements StreamContext {
             return;
         }
         cluster = c;
+        if (!c.circuitBreaker().tryAcquire(CircuitBreaker.Resource.REQUESTS)) {
+            fail(ErrorKind.OVERLOADED, c.circuitBreaker().refusal(CircuitBreaker.Resource.REQUESTS));
+            return;
+        }
+        breakerRequest = true;
         c.requests.increment();
         RetryPolicy rp = route.retryPolicy();
         retriesLeft = kind == FrameKind.REQUEST ? rp.maxRetries() : 0;
@@ -298,6 +308,7 @@ final class Exchange implements StreamContext {
         connecting = null;
         waitingIn = null;
         sentNanos = System.nanoTime();
+        releasePending();
         if (!hostCounted) {
             hostCounted = true;
             host.requestStarted();
@@ -325,13 +336,58 @@ final class Exchange implements StreamContext {
         if (request == null) {
             return false;
         }
-        return entry.route().retryPolicy().retryOn().contains(kindOfError);
+        return entry.route().retryPolicy().retryOn().contains(kindOfError) && acquireRetry();
     }
 
     /** A response status the route retries. */
     boolean retryOnStatus(int responseStatus) {
         return kind == FrameKind.REQUEST && retriesLeft > 0 && request != null && requestEnded && entry != null
-                && entry.route().retryPolicy().retryOnStatuses().contains(responseStatus);
+                && entry.route().retryPolicy().retryOnStatuses().contains(responseStatus) && acquireRetry();
+    }
+
+    /**
+     * Takes the cluster's circuit-breaker unit for a retry, unless this request holds one already (one unit
+     * covers all retries of a request, until it completes). False when the breaker refuses: then the request
+     * is not retried and ends with its current error or response.
+     */
+    private boolean acquireRetry() {
+        if (breakerRetry) {
+            return true;
+        }
+        if (!cluster.circuitBreaker().tryAcquire(CircuitBreaker.Resource.RETRIES)) {
+            return false;
+        }
+        breakerRetry = true;
+        return true;
+    }
+
+    /**
+     * Takes the cluster's circuit-breaker unit for waiting for an upstream connection, unless held already.
+     * Released when the request is written ({@link #sent}) or ends.
+     *
+     * @return false when the breaker refuses (the caller fails the request with {@link #pendingRefusal()})
+     */
+    boolean acquirePending() {
+        if (breakerPending) {
+            return true;
+        }
+        if (!cluster.circuitBreaker().tryAcquire(CircuitBreaker.Resource.PENDING_REQUESTS)) {
+            return false;
+        }
+        breakerPending = true;
+        return true;
+    }
+
+    /** The message for a request refused by {@link #acquirePending()}. */
+    String pendingRefusal() {
+        return cluster.circuitBreaker().refusal(CircuitBreaker.Resource.PENDING_REQUESTS);
+    }
+
+    private void releasePending() {
+        if (breakerPending) {
+            breakerPending = false;
+            cluster.circuitBreaker().release(CircuitBreaker.Resource.PENDING_REQUESTS);
+        }
     }
 
     /** Sends the request again to another host (the previous attempt is already detached). */
@@ -436,6 +492,15 @@ final class Exchange implements StreamContext {
         }
         down.ended(this);
         loop.inflight--;
+        releasePending();
+        if (breakerRequest) {
+            breakerRequest = false;
+            cluster.circuitBreaker().release(CircuitBreaker.Resource.REQUESTS);
+        }
+        if (breakerRetry) {
+            breakerRetry = false;
+            cluster.circuitBreaker().release(CircuitBreaker.Resource.RETRIES);
+        }
         if (hostCounted) {
             hostCounted = false;
             host.requestEnded();

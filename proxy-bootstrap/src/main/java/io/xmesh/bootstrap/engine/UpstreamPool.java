@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import io.xmesh.bootstrap.cluster.CircuitBreaker;
 import io.xmesh.bootstrap.config.XmeshConfig.ClusterConfig;
 import io.xmesh.xprotocol.codec.ErrorKind;
 import io.xmesh.xprotocol.codec.ProtocolSide;
@@ -41,6 +42,8 @@ final class UpstreamPool {
     private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     private int rr;
+    /** Set by {@link #pickMultiplexed} when it found no connection because the circuit breaker refused a new one. */
+    private boolean refusedConnection;
     boolean retired;
 
     UpstreamPool(LoopState loop, Host host) {
@@ -60,10 +63,18 @@ final class UpstreamPool {
         ClusterConfig cfg = cluster.config();
         if (multiplexing) {
             UpstreamConnection c = pickMultiplexed(cfg);
+            if (c == null && refusedConnection) {
+                ex.fail(ErrorKind.OVERLOADED, cluster.circuitBreaker().refusal(CircuitBreaker.Resource.CONNECTIONS));
+                return;
+            }
             if (c == null) {
                 ex.fail(ErrorKind.OVERLOADED, "xmesh: upstream " + host.address() + " of cluster '" + cluster.name()
                         + "' has too many requests in flight (" + cfg.maxRequestsPerConnection() + " per connection, "
                         + cfg.maxConnectionsPerHost() + " connections; pending limit " + cfg.maxPendingRequests() + ")");
+                return;
+            }
+            if (c.connecting() && !ex.acquirePending()) {
+                ex.fail(ErrorKind.OVERLOADED, ex.pendingRefusal());
                 return;
             }
             c.enqueueOrWrite(ex);
@@ -76,9 +87,22 @@ final class UpstreamPool {
                 return;
             }
         }
-        if (conns.size() < cfg.maxConnectionsPerHost()) {
+        if (conns.size() < cfg.maxConnectionsPerHost()
+                && cluster.circuitBreaker().tryAcquire(CircuitBreaker.Resource.CONNECTIONS)) {
+            if (!ex.acquirePending()) {
+                cluster.circuitBreaker().release(CircuitBreaker.Resource.CONNECTIONS);
+                ex.fail(ErrorKind.OVERLOADED, ex.pendingRefusal());
+                return;
+            }
             connect(cfg).enqueueOrWrite(ex);
+        } else if (conns.isEmpty()) {
+            // the breaker refused a first connection: there is nothing to wait for
+            ex.fail(ErrorKind.OVERLOADED, cluster.circuitBreaker().refusal(CircuitBreaker.Resource.CONNECTIONS));
         } else if (waiting.size() < cfg.maxPendingRequests()) {
+            if (!ex.acquirePending()) {
+                ex.fail(ErrorKind.OVERLOADED, ex.pendingRefusal());
+                return;
+            }
             waiting.add(ex);
             ex.waitingIn = this;
         } else {
@@ -88,6 +112,7 @@ final class UpstreamPool {
     }
 
     private UpstreamConnection pickMultiplexed(ClusterConfig cfg) {
+        refusedConnection = false;
         int n = conns.size();
         UpstreamConnection best = null;
         boolean allBusy = true;
@@ -110,12 +135,18 @@ final class UpstreamPool {
         }
         rr++;
         if ((best == null || allBusy) && n < cfg.maxConnectionsPerHost() && !retired) {
-            return connect(cfg);
+            if (cluster.circuitBreaker().tryAcquire(CircuitBreaker.Resource.CONNECTIONS)) {
+                return connect(cfg);
+            }
+            refusedConnection = best == null;
         }
         return best;
     }
 
-    /** Opens a new connection on this loop. */
+    /**
+     * Opens a new connection on this loop. The caller has taken a {@link CircuitBreaker.Resource#CONNECTIONS}
+     * unit; it is given back when the connection leaves {@code conns} (closed or failed to connect).
+     */
     private UpstreamConnection connect(ClusterConfig cfg) {
         UpstreamConnection conn = new UpstreamConnection(this);
         conns.add(conn);
@@ -146,7 +177,9 @@ final class UpstreamPool {
     }
 
     private void onConnectFailed(UpstreamConnection conn, Throwable cause) {
-        conns.remove(conn);
+        if (conns.remove(conn)) {
+            cluster.circuitBreaker().release(CircuitBreaker.Resource.CONNECTIONS);
+        }
         conn.closed = true;
         String why = cause == null ? "unknown" : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         host.recordConnectFailure("cannot connect: " + why);
@@ -169,7 +202,9 @@ final class UpstreamPool {
 
     /** A connection closed (after having been connected). */
     void onClosed(UpstreamConnection conn) {
-        conns.remove(conn);
+        if (conns.remove(conn)) {
+            cluster.circuitBreaker().release(CircuitBreaker.Resource.CONNECTIONS);
+        }
         idle.remove(conn);
         if (!multiplexing && !waiting.isEmpty() && !retired) {
             Exchange ex = waiting.poll();
