@@ -8,6 +8,8 @@ import io.xmesh.xprotocol.filter.StreamFilter;
 import io.xmesh.xprotocol.filter.StreamFilterFactory;
 import io.xmesh.xprotocol.plugin.PluginKind;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,5 +112,25 @@ public final class RouteTable {
             }
         }
         return null;
+    }
+
+    /** Closes the {@link AutoCloseable} filters of every current route (engine shutdown). */
+    void closeFilters() {
+        for (RouteEntry e : entries.get()) {
+            closeFilters(e.filters);
+        }
+    }
+
+    /** Closes the filters that are {@link AutoCloseable}; errors are logged. Off the event loops. */
+    static void closeFilters(StreamFilter[] filters) {
+        for (StreamFilter f : filters) {
+            if (f instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(RouteTable.class).warn("closing filter {} failed", f.getClass().getName(), e);
+                }
+            }
+        }
     }
 }
