@@ -338,6 +338,46 @@ class HttpEndToEndTest {
                 .filteredOn(e -> e instanceof HttpCodecException).hasSizeGreaterThanOrEqualTo(table.length);
     }
 
+    @Test
+    void slowlorisGets408AndOthersAreServedMeanwhile() throws Exception {
+        try (TestRelay strict = new TestRelay(upstream.getAddress(), upstream.getAddress(),
+                Map.of("header-read-timeout-ms", 300), Map.of())) {
+            int strictPort = strict.start();
+            try (Socket slow = new Socket("127.0.0.1", strictPort)) {
+                slow.setSoTimeout(10_000);
+                OutputStream out = slow.getOutputStream();
+                out.write("GET /slow-head HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                HttpResponse<String> other = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + strictPort + "/meanwhile")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals("hello /meanwhile", other.body());
+                for (int i = 0; i < 5; i++) {
+                    try {
+                        out.write("X-Drip: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (IOException closed) {
+                        break; // the proxy answered and closed already
+                    }
+                    sleep(100);
+                }
+                String answer = readAll(slow.getInputStream());
+                assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                        .contains("x-xmesh-error: header-read-timeout");
+            }
+        }
+    }
+
+    @Test
+    void http10HeadThroughTheProxy() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("HEAD /conn HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String all = readAll(s.getInputStream());
+            assertThat(all).startsWith("HTTP/1.1 200 OK\r\n").contains("connection: close\r\n").endsWith("\r\n\r\n");
+        }
+    }
+
     private static String readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
