@@ -390,6 +390,12 @@ final class HttpServerHandler extends ChannelDuplexHandler {
             return false;
         }
         String uri = req.uri();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= ' ' || c == 0x7F) {
+                return badRequest("control character in the request target");
+            }
+        }
         if (uri.startsWith("/")) {
             return true;
         }
