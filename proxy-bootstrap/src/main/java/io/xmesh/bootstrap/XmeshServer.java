@@ -7,6 +7,9 @@ import io.xmesh.bootstrap.admin.AdminServer;
 import io.xmesh.bootstrap.config.HostSpec;
 import io.xmesh.bootstrap.config.XmeshConfig;
 import io.xmesh.bootstrap.config.XmeshConfig.ClusterConfig;
+import io.xmesh.bootstrap.discovery.DiscoveryHttpApi;
+import io.xmesh.bootstrap.discovery.DiscoverySettings;
+import io.xmesh.bootstrap.discovery.LocalDiscovery;
 import io.xmesh.bootstrap.engine.Cluster;
 import io.xmesh.bootstrap.engine.Engine;
 import io.xmesh.bootstrap.engine.Host;
@@ -43,6 +46,7 @@ public final class XmeshServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Engine engine;
     private final AdminServer admin = new AdminServer();
+    private LocalDiscovery discovery;
     private volatile boolean stopped;
 
     /**
@@ -88,15 +92,36 @@ public final class XmeshServer implements AutoCloseable {
         return config;
     }
 
-    /** Starts the engine, then the admin API (when enabled). */
+    /** The local pub/sub service discovery; null before {@link #start()}. */
+    public LocalDiscovery discovery() {
+        return discovery;
+    }
+
+    /**
+     * Starts the engine, the registry (an embedded ZooKeeper starts here), then the admin API (when enabled) with
+     * the local pub/sub API mounted on it ({@code /pub}, {@code /unpub}, {@code /sub}, {@code /unsub},
+     * {@code /registrations}).
+     */
     public void start() {
         engine.start();
         registerBuiltInEndpoints();
+        try {
+            discovery = new LocalDiscovery(engine, resolver(catalog), DiscoverySettings.DEFAULT);
+            discovery.start();
+            new DiscoveryHttpApi(discovery, DiscoverySettings.DEFAULT).mountOn(admin);
+        } catch (RuntimeException e) {
+            engine.shutdown(Duration.ZERO);
+            if (discovery != null) {
+                discovery.close();
+            }
+            throw e;
+        }
         if (config.admin().enabled()) {
             try {
                 admin.start(config.admin().address(), config.admin().port(), engine.transport());
             } catch (RuntimeException e) {
                 engine.shutdown(Duration.ZERO);
+                discovery.close();
                 throw e;
             }
         }
@@ -120,7 +145,10 @@ public final class XmeshServer implements AutoCloseable {
             return;
         }
         stopped = true;
-        engine.shutdown(config.engine().shutdownTimeout());
+        engine.shutdown(config.engine().shutdownTimeout()); // its pre-shutdown hook unpublishes first
+        if (discovery != null) {
+            discovery.close();
+        }
         admin.close();
     }
 

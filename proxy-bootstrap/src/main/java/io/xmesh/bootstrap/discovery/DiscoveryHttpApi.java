@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.xmesh.bootstrap.admin.AdminResponse;
+import io.xmesh.bootstrap.admin.AdminServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -70,6 +73,20 @@ public final class DiscoveryHttpApi implements AutoCloseable {
         log.info("local discovery API on http://{}:{} (pub, unpub, sub, unsub, registrations)",
                 s.getAddress().getHostString(), s.getAddress().getPort());
         return s.getAddress();
+    }
+
+    /**
+     * Serves the API's paths ({@code /pub}, {@code /unpub}, {@code /sub}, {@code /unsub}, {@code /registrations}) on
+     * the admin API instead of (or besides) this class's own server. The admin server calls handlers on its own
+     * thread, never on a proxy event loop.
+     */
+    public void mountOn(AdminServer admin) {
+        for (String path : List.of("/pub", "/unpub", "/sub", "/unsub", "/registrations")) {
+            admin.register(path, r -> {
+                Reply x = handle(r.method(), r.path(), null, r.body());
+                return new AdminResponse(x.status(), "application/json; charset=utf-8", x.json());
+            });
+        }
     }
 
     /** The bound address, or null before {@link #start()}. */
