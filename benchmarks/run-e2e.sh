@@ -3,11 +3,12 @@
 # HTTP) and through xmesh, in ONE run with the targets interleaved (A B C A B C ...), so that a noisy machine
 # hurts all of them alike.
 #
-#   benchmarks/run-e2e.sh [--rounds 3] [--duration 10] [--warmup 3] [--levels "1:1 4:8 4:64"]
+#   benchmarks/run-e2e.sh [--rounds 3] [--duration 10] [--warmup 3] [--warm 20] [--levels "1:1 4:8 4:64"]
 #                         [--targets "direct haproxy xmesh"] [--http-connections 32] [--idle 10000]
 #                         [--skip-http] [--skip-memory] [--skip-startup] [--out DIR]
 #
-# A level "C:M" is C connections with M requests in flight on each (C*M in flight in total).
+# A level "C:M" is C connections with M requests in flight on each (C*M in flight in total). --warm is a first
+# unrecorded pass per target (JIT warm-up); --warmup is the unrecorded start of every measured run.
 # Per target it prints requests/s, p50/p99/p99.9 latency, the proxy's CPU microseconds per request (utime+stime of
 # the proxy process from /proc/<pid>/stat over the run, divided by the requests it carried) and its RSS; then the
 # ratios xmesh/HAProxy. Then memory per idle connection (N idle downstream connections: RSS growth, and heap growth
@@ -15,7 +16,8 @@
 #
 # Layout on this 2-core machine: the proxy under test is pinned to core 1 (taskset -c 1); the load generator and the
 # backend share core 0. xmesh runs with one event loop, HAProxy with one thread.
-# xmesh is taken from proxy-bootstrap/target/xmesh-*/bin/xmesh (or $XMESH_HOME); without it only direct and haproxy
+# xmesh is taken from proxy-bootstrap/target/xmesh-*/bin/xmesh (or $XMESH_HOME), else run from the built
+# proxy-bootstrap jar and its Maven runtime classpath; without either only direct and haproxy
 # run. Everything listens on 127.0.0.1 on free ports. Needs: java 17, python3, haproxy, wrk, taskset (the script
 # installs haproxy and wrk with apt-get when they are missing and it runs as root).
 set -euo pipefail
@@ -23,6 +25,7 @@ set -euo pipefail
 ROUNDS=3
 DURATION=10
 WARMUP=3
+WARM=20
 LEVELS="1:1 4:8 4:64"
 TARGETS="direct haproxy xmesh"
 HTTP_CONNECTIONS=32
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --warm) WARM=$2; shift 2 ;;
     --levels) LEVELS=$2; shift 2 ;;
     --targets) TARGETS=$2; shift 2 ;;
     --http-connections) HTTP_CONNECTIONS=$2; shift 2 ;;
@@ -90,10 +94,34 @@ if [ ! -f "$JAR" ]; then
   (cd "$ROOT" && mvn -B -q -o -pl benchmarks -am package -DskipTests)
 fi
 
-XMESH_HOME=${XMESH_HOME:-$(ls -d "$ROOT"/proxy-bootstrap/target/xmesh-*/ 2>/dev/null | head -n 1 || true)}
+# xmesh: the distribution (proxy-bootstrap/target/xmesh-*/bin/xmesh or $XMESH_HOME), else the built proxy-bootstrap
+# jar with its runtime classpath (java -cp ... io.xmesh.bootstrap.cli.XmeshCli), else no xmesh target.
+XMESH_HOME=${XMESH_HOME:-$(ls -d "$ROOT"/proxy-bootstrap/target/xmesh-*/ 2>/dev/null | grep -v '\.tar' | head -n 1 || true)}
 XMESH_HOME=${XMESH_HOME%/}
-if [[ " $TARGETS " == *" xmesh "* ]] && [ ! -x "$XMESH_HOME/bin/xmesh" ]; then
-  log "xmesh distribution not found (proxy-bootstrap/target/xmesh-*/bin/xmesh): running without xmesh"
+XMESH_CMD=()
+if [ -n "$XMESH_HOME" ] && [ -x "$XMESH_HOME/bin/xmesh" ]; then
+  XMESH_CMD=("$XMESH_HOME/bin/xmesh")
+  XMESH_HOW="distribution $XMESH_HOME"
+else
+  bootstrap_jar=$(ls "$ROOT"/proxy-bootstrap/target/proxy-bootstrap-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
+  if [ -n "$bootstrap_jar" ] && (cd "$ROOT" && mvn -B -o -q -pl proxy-bootstrap dependency:build-classpath \
+        -Dmdep.outputFile="$OUT/xmesh.classpath" -Dmdep.includeScope=runtime >/dev/null 2>&1); then
+    cat >"$OUT/xmesh-logback.xml" <<'EOF'
+<configuration>
+  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="OUT"/></root>
+</configuration>
+EOF
+    XMESH_CMD=(java ${XMESH_JAVA_OPTS:--Xms256m -Xmx512m} -Djava.net.preferIPv4Stack=true
+      -Dlogback.configurationFile="$OUT/xmesh-logback.xml" -cp "$bootstrap_jar:$(cat "$OUT/xmesh.classpath")"
+      io.xmesh.bootstrap.cli.XmeshCli)
+    XMESH_HOW="classpath of $bootstrap_jar (no distribution found)"
+  fi
+fi
+if [[ " $TARGETS " == *" xmesh "* ]] && [ ${#XMESH_CMD[@]} -eq 0 ]; then
+  log "xmesh not built (no proxy-bootstrap/target/xmesh-*/bin/xmesh nor proxy-bootstrap jar): running without xmesh"
   TARGETS=${TARGETS//xmesh/}
 fi
 
@@ -197,12 +225,13 @@ EOF
 XMESH_CFG=${XMESH_CONFIG:-}
 start_xmesh() {
   local cfg=${XMESH_CFG:-$OUT/xmesh.yaml}
-  taskset -c $PROXY_CPU "$XMESH_HOME/bin/xmesh" run -c "$cfg" >"$OUT/xmesh.log" 2>&1 &
+  taskset -c $PROXY_CPU "${XMESH_CMD[@]}" run -c "$cfg" >"$OUT/xmesh.log" 2>&1 &
   XMESH_PID=$!; PIDS+=($XMESH_PID)
   wait_port "$XMESH_DUBBO" 30 || { cat "$OUT/xmesh.log" >&2; exit 1; }
   # bin/xmesh may exec java or run it as a child; measure the JVM
   local child; child=$(pgrep -P "$XMESH_PID" java 2>/dev/null | head -n 1 || true)
-  [ -n "$child" ] && XMESH_PID=$child
+  if [ -n "$child" ]; then XMESH_PID=$child; fi
+  return 0
 }
 
 port_of() { # target protocol
@@ -269,14 +298,19 @@ EOF
 
 log "output in $OUT; targets: $TARGETS; proxy on CPU $PROXY_CPU, load and backend on CPU $LOAD_CPU"
 start_backend
-write_haproxy_cfg; [[ " $TARGETS " == *" haproxy "* ]] && start_haproxy
-write_xmesh_cfg; [[ " $TARGETS " == *" xmesh "* ]] && start_xmesh
-log "backend pid $BACKEND_PID, haproxy pid ${HAPROXY_PID:-none}, xmesh pid ${XMESH_PID:-none}"
+write_haproxy_cfg
+if [[ " $TARGETS " == *" haproxy "* ]]; then start_haproxy; fi
+write_xmesh_cfg
+if [[ " $TARGETS " == *" xmesh "* ]]; then start_xmesh; fi
+log "backend pid $BACKEND_PID, haproxy pid ${HAPROXY_PID:-none}, xmesh pid ${XMESH_PID:-none} (${XMESH_HOW:-not run})"
 
-# a first short pass warms every JVM (backend, xmesh) before anything is recorded
+# a first pass warms every JVM (backend, xmesh: JIT) before anything is recorded
 for t in $TARGETS; do
   taskset -c $LOAD_CPU java -cp "$JAR" io.xmesh.benchmarks.load.DubboLoad --target "127.0.0.1:$(port_of "$t" dubbo)" \
-    --connections 4 --inflight 16 --duration 5 --warmup 1 --label "warm-$t" >>"$OUT/load.log" 2>&1 || true
+    --connections 4 --inflight 16 --duration "$WARM" --warmup 1 --label "warm-$t" >>"$OUT/load.log" 2>&1 || true
+  if [ $SKIP_HTTP = 0 ]; then
+    taskset -c $LOAD_CPU wrk -t1 -c16 -d"$(( (WARM + 1) / 2 ))s" "http://127.0.0.1:$(port_of "$t" http)/hello" >>"$OUT/load.log" 2>&1 || true
+  fi
 done
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -323,14 +357,21 @@ fi
 
 # ---------------------------------------------------------------- startup
 STARTUP=$OUT/startup.tsv
-printf 'process\trun\tms_to_accepting\n' >"$STARTUP"
+printf 'process\trun\tms_to_accepting\tcpu_ms_to_accepting\n' >"$STARTUP"
 startup_ms() { # name command... (port in $SP)
   local name=$1; shift
   local t0 t1 p
   t0=$(date +%s%N)
   "$@" >"$OUT/startup-$name.log" 2>&1 &
   p=$!
-  if wait_port "$SP" 30; then t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); else echo "-"; fi
+  # wall time, and the CPU time the process used until then (less sensitive to a busy machine)
+  if wait_port "$SP" 60; then
+    t1=$(date +%s%N)
+    local c; c=$(cpu_ticks "$p" 2>/dev/null || echo 0)
+    printf '%s\t%s' $(( (t1 - t0) / 1000000 )) $(( c * 1000 / CLK_TCK ))
+  else
+    printf -- '-\t-'
+  fi
   kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true
   sleep 0.5
 }
@@ -350,7 +391,7 @@ if [ $SKIP_STARTUP = 0 ]; then
       SP=$(free_port)
       sed -e "s/port: $XMESH_DUBBO\$/port: $SP/" -e "s/port: $XMESH_HTTP\$/port: $(free_port)/" \
         -e "s/port: $XMESH_ADMIN\$/port: $(free_port)/" "${XMESH_CFG:-$OUT/xmesh.yaml}" >"$OUT/xmesh-startup.yaml"
-      ms=$(startup_ms xmesh taskset -c $PROXY_CPU "$XMESH_HOME/bin/xmesh" run -c "$OUT/xmesh-startup.yaml")
+      ms=$(startup_ms xmesh taskset -c $PROXY_CPU "${XMESH_CMD[@]}" run -c "$OUT/xmesh-startup.yaml")
       printf 'xmesh\t%s\t%s\n' "$run" "$ms" | tee -a "$STARTUP" >&2
     fi
   done
@@ -413,12 +454,12 @@ try:
     st = list(csv.DictReader(open(sys.argv[3]), delimiter='\t'))
     if st:
         by = {}
-        for r in st: by.setdefault(r['process'], []).append(num(r['ms_to_accepting']))
+        for r in st: by.setdefault(r['process'], []).append((num(r['ms_to_accepting']), num(r['cpu_ms_to_accepting'])))
         print()
-        print('| process | start to accepting connections, ms (median of runs) | runs |')
-        print('|---|---:|---|')
+        print('| process | start to accepting connections, wall ms (median) | CPU ms used until then (median) | runs (wall ms) |')
+        print('|---|---:|---:|---|')
         for p, v in by.items():
-            print(f"| {p} | {fmt(med(v),0)} | {', '.join(fmt(x,0) for x in v)} |")
+            print(f"| {p} | {fmt(med([w for w, _ in v]),0)} | {fmt(med([c for _, c in v]),0)} | {', '.join(fmt(w,0) for w, _ in v)} |")
 except FileNotFoundError:
     pass
 EOF
