@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Robustness: valid messages with one byte overwritten (at every position, with 0x00, 0x80,
- * CR, LF, colon), on both sides. Whatever happens, only {@link CodecException}s reach
+ * Robustness: valid messages with one byte overwritten (at every position, with 0x00,
+ * LF, colon), on both sides. Whatever happens, only {@link CodecException}s reach
  * the end of the pipeline, every input buffer ends with a reference count of zero once the frames
  * are released and the channel finished, and (leak extension) nothing leaks.
  */
@@ -36,7 +36,7 @@ class HttpMutationTest {
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhelloHTTP/1.1 204 No Content\r\n\r\n",
         "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n0\r\n\r\n",
     };
-    private static final byte[] VALUES = {0x00, (byte) 0x80, '\r', '\n', ':'};
+    private static final byte[] VALUES = {0x00, '\n', ':'};
 
     @ParameterizedTest
     @EnumSource(ProtocolSide.class)
