@@ -169,7 +169,7 @@ class HttpEndToEndTest {
 
     @Test
     void routingHeadersAndForwardedHeadersAreRight() throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/headers?q=1"))
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/headers?q=1")).timeout(Duration.ofSeconds(30))
                 .header("X-Tenant", "t1").header("X-Forwarded-For", "192.0.2.7").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
@@ -187,11 +187,11 @@ class HttpEndToEndTest {
     void chunkedUploadAndDownload() throws Exception {
         byte[] body = new byte[300_000];
         java.util.Arrays.fill(body, (byte) 'z');
-        HttpResponse<String> up = client.send(HttpRequest.newBuilder(uri("/echo"))
+        HttpResponse<String> up = client.send(HttpRequest.newBuilder(uri("/echo")).timeout(Duration.ofSeconds(30))
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
                         .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("POST 300000", up.body());
-        HttpResponse<byte[]> down = client.send(HttpRequest.newBuilder(uri("/big?n=1000001")).build(),
+        HttpResponse<byte[]> down = client.send(HttpRequest.newBuilder(uri("/big?n=1000001")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, down.statusCode());
         assertEquals(1_000_001, down.body().length);
@@ -200,7 +200,7 @@ class HttpEndToEndTest {
 
     @Test
     void expectContinueUpload() throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/echo")).expectContinue(true)
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/echo")).timeout(Duration.ofSeconds(30)).expectContinue(true)
                 .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(5000))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("PUT 5000", r.body());
     }
@@ -349,7 +349,7 @@ class HttpEndToEndTest {
                 out.write("GET /slow-head HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 HttpResponse<String> other = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + strictPort + "/meanwhile")).build(),
+                        URI.create("http://127.0.0.1:" + strictPort + "/meanwhile")).timeout(Duration.ofSeconds(30)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals("hello /meanwhile", other.body());
                 for (int i = 0; i < 5; i++) {
