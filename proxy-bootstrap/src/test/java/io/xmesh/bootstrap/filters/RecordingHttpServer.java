@@ -16,13 +16,18 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * A real HTTP/1.1 upstream (the JDK's server) on 127.0.0.1 that records the headers of every request it gets
- * (names in lower case) and answers 200 with {@code ok <path>}.
+ * (names in lower case) and answers 200 with {@code ok <path>}; paths starting with {@code /slow-upstream}
+ * are answered after {@link #slowMillis}; while {@link #failStatus} is not 0 every answer has that status.
  */
 final class RecordingHttpServer implements AutoCloseable {
 
     final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+    /** {@link System#nanoTime()} of every answer sent. */
+    final List<Long> answeredAt = new CopyOnWriteArrayList<>();
+    volatile int failStatus;
+    volatile long slowMillis = 1000;
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
 
     RecordingHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -33,11 +38,20 @@ final class RecordingHttpServer implements AutoCloseable {
             headers.put(":path", exchange.getRequestURI().toString());
             received.add(headers);
             exchange.getRequestBody().readAllBytes();
-            byte[] body = ("ok " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
+            if (exchange.getRequestURI().getPath().startsWith("/slow-upstream")) {
+                try {
+                    Thread.sleep(slowMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            int status = failStatus == 0 ? 200 : failStatus;
+            byte[] body = ((status == 200 ? "ok " : "failed ") + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
+            answeredAt.add(System.nanoTime());
         });
         server.start();
     }
