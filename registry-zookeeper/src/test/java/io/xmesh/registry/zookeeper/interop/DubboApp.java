@@ -58,11 +58,14 @@ public final class DubboApp implements AutoCloseable {
         return app;
     }
 
+    /** A Dubbo registry address; an ensemble {@code a:1,b:2,c:3} is written Dubbo's way, with {@code backup=}. */
     private static RegistryConfig registry(String zkConnect) {
         if (zkConnect == null) {
             return new RegistryConfig(RegistryConfig.NO_AVAILABLE);
         }
-        return new RegistryConfig("zookeeper://" + zkConnect + "?timeout=3000");
+        String[] servers = zkConnect.split(",");
+        String backup = servers.length > 1 ? "&backup=" + String.join(",", java.util.Arrays.copyOfRange(servers, 1, servers.length)) : "";
+        return new RegistryConfig("zookeeper://" + servers[0] + "?timeout=3000" + backup);
     }
 
     /**
