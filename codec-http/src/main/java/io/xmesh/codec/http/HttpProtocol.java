@@ -145,7 +145,8 @@ public final class HttpProtocol implements XProtocol {
      * {@code x-xmesh-error} header naming the kind in lower case with dashes ({@code no-route},
      * {@code timeout}...), {@code Retry-After: 1} for RATE_LIMITED and OVERLOADED, and
      * {@code Connection: close} when the request's template says the connection does not stay
-     * open. Status: NO_ROUTE 404; CONNECT_FAILED and UPSTREAM_RESET 502; NO_HEALTHY_HOST,
+     * open ({@code Connection: keep-alive} for an HTTP/1.0 request that keeps it open). The status
+     * line says HTTP/1.1, as RFC 9110 6.2 asks of a 1.1 server answering a 1.0 request. Status: NO_ROUTE 404; CONNECT_FAILED and UPSTREAM_RESET 502; NO_HEALTHY_HOST,
      * OVERLOADED and REJECTED 503; TIMEOUT 504; RATE_LIMITED 429; BAD_REQUEST 400; INTERNAL 500.
      *
      * @param template the request's template; any other value is treated as HTTP/1.1 keep-alive
@@ -158,6 +159,9 @@ public final class HttpProtocol implements XProtocol {
         boolean keepAlive = !(template instanceof HttpReplyTemplate t) || t.keepAlive();
         FullHttpResponse res = HttpMessages.plainResponse(alloc, status(error),
                 error.name().toLowerCase(Locale.ROOT).replace('_', '-'), message, keepAlive);
+        if (keepAlive && template instanceof HttpReplyTemplate t && !t.http11()) {
+            res.headers().set(HttpHeaderNames.CONNECTION, "keep-alive"); // HTTP/1.0 keep-alive must be explicit
+        }
         if (error == ErrorKind.RATE_LIMITED || error == ErrorKind.OVERLOADED) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }

@@ -111,13 +111,17 @@ class HttpProtocolTest {
                 ByteBufAllocator.DEFAULT);
         XFrame unknown = protocol.errorReply(null, 1, ErrorKind.NO_ROUTE, "xmesh: " + "y".repeat(5000),
                 ByteBufAllocator.DEFAULT);
+        XFrame old = protocol.errorReply(HttpReplyTemplate.HTTP_1_0_KEEP_ALIVE, 1, ErrorKind.NO_ROUTE, "xmesh: x",
+                ByteBufAllocator.DEFAULT);
         try {
+            assertEquals("keep-alive", old.header("connection"));
             assertEquals("close", close.header("connection"));
             assertNull(unknown.header("connection"));
             assertEquals(HttpMessages.MAX_MESSAGE_CHARS + 1, unknown.content().readableBytes());
         } finally {
             close.release();
             unknown.release();
+            old.release();
         }
     }
 
