@@ -47,6 +47,32 @@ class PluginRegistrationTest {
     }
 
     @Test
+    void everyFilterExportsNamedCountersStartingAtZero() {
+        Map<String, List<String>> expected = Map.of(
+                "rate-limit", List.of("allowed", "limited"),
+                "fault", List.of("aborted", "delayed", "delays_skipped"),
+                "tracing", List.of("continued", "generated", "not_propagated", "untraced"),
+                "access-log", List.of("enqueued", "dropped", "written", "write_errors"));
+        Map<String, Map<String, Object>> minimal = Map.of(
+                "rate-limit", Map.of("rate", 10),
+                "fault", Map.of("abort", Map.of("percent", 1)),
+                "tracing", Map.of(),
+                "access-log", Map.of());
+        for (ServiceLoader.Provider<StreamFilterFactory> p : ServiceLoader.load(StreamFilterFactory.class).stream().toList()) {
+            String name = p.type().getAnnotation(XmeshPlugin.class).name();
+            if (!expected.containsKey(name)) {
+                continue;
+            }
+            var counters = p.get().create(minimal.get(name)).counters();
+            assertThat(counters.keySet()).as(name).containsExactlyInAnyOrderElementsOf(expected.get(name));
+            counters.forEach((k, v) -> {
+                assertThat(k).matches("[a-z0-9_]+");
+                assertThat(v.getAsLong()).isZero();
+            });
+        }
+    }
+
+    @Test
     void noStaticInitializersOnPluginsAndNoStaticMutableState() {
         JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.xmesh.filters");

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -179,6 +180,13 @@ public final class AccessLogFilter implements StreamFilter, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code enqueued}, {@code dropped}, {@code written} and {@code write_errors}, for the proxy's metrics. */
+    @Override
+    public Map<String, LongSupplier> counters() {
+        return Map.of("enqueued", enqueued::sum, "dropped", dropped::sum, "written", written::sum,
+                "write_errors", writeErrors::sum);
     }
 
     /** Lines queued for writing so far. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The {@code fault} filter: for resilience testing, aborts or delays a configured percentage of the requests
@@ -105,6 +106,12 @@ public final class FaultFilter implements StreamFilter {
 
     private boolean hit(double percent) {
         return percent >= 100 || percentDice.getAsDouble() < percent;
+    }
+
+    /** {@code aborted}, {@code delayed} and {@code delays_skipped}, for the proxy's metrics. */
+    @Override
+    public Map<String, LongSupplier> counters() {
+        return Map.of("aborted", aborted::sum, "delayed", delayed::sum, "delays_skipped", delaysSkipped::sum);
     }
 
     /** Requests aborted. */

@@ -8,6 +8,7 @@ import io.xmesh.xprotocol.filter.StreamContext;
 import io.xmesh.xprotocol.filter.StreamFilter;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -54,6 +55,12 @@ public final class RateLimitFilter implements StreamFilter {
         }
         allowed.increment();
         return FilterResult.CONTINUE;
+    }
+
+    /** {@code allowed} and {@code limited}, for the proxy's metrics. */
+    @Override
+    public Map<String, LongSupplier> counters() {
+        return Map.of("allowed", allowed::sum, "limited", limited::sum);
     }
 
     /** Requests that passed every rule. */

@@ -8,9 +8,11 @@ import io.xmesh.xprotocol.filter.StreamContext;
 import io.xmesh.xprotocol.filter.StreamFilter;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -151,6 +153,13 @@ public final class TracingFilter implements StreamFilter {
             sb.append(hex);
         }
         return sb.toString();
+    }
+
+    /** {@code continued}, {@code generated}, {@code not_propagated} and {@code untraced}, for the proxy's metrics. */
+    @Override
+    public Map<String, LongSupplier> counters() {
+        return Map.of("continued", continued::sum, "generated", generated::sum,
+                "not_propagated", notPropagated::sum, "untraced", untraced::sum);
     }
 
     /** Requests that came with a valid trace context. */

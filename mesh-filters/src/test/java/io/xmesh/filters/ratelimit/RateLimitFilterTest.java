@@ -56,6 +56,8 @@ class RateLimitFilterTest {
         assertThat(f.onRequest(onRoute("orders"), frame).isContinue()).isFalse();
         assertThat(f.allowedCount()).isEqualTo(4);
         assertThat(f.limitedCount()).isEqualTo(3);
+        assertThat(f.counters().get("allowed").getAsLong()).isEqualTo(4);
+        assertThat(f.counters().get("limited").getAsLong()).isEqualTo(3);
     }
 
     @Test

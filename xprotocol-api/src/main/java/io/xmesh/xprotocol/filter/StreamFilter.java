@@ -2,6 +2,9 @@ package io.xmesh.xprotocol.filter;
 
 import io.xmesh.xprotocol.codec.XFrame;
 
+import java.util.Map;
+import java.util.function.LongSupplier;
+
 /**
  * A stream filter: sees every request before it is forwarded and every response before it is
  * returned. Rate limiting, circuit breaking, fault injection, tracing, access logs and metrics
@@ -35,5 +38,15 @@ public interface StreamFilter {
      * error, or ended by a one-way forward. For logs and metrics.
      */
     default void onComplete(StreamContext context) {
+    }
+
+    /**
+     * Monotonic counters this filter keeps, by name ({@code [a-z0-9_]+}, e.g. {@code limited}), which the
+     * proxy exports as metrics (see {@code docs/filters.md}). Called once after {@code create}, off the event
+     * loops; the suppliers are then read from any thread at any time, so they must be thread-safe, cheap and
+     * never block. Default: none.
+     */
+    default Map<String, LongSupplier> counters() {
+        return Map.of();
     }
 }
