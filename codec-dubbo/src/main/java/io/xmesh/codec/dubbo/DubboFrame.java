@@ -5,6 +5,7 @@ import io.xmesh.codec.dubbo.internal.BodyFormatException;
 import io.xmesh.codec.dubbo.internal.Descriptors;
 import io.xmesh.codec.dubbo.internal.Hessian2Reader;
 import io.xmesh.codec.dubbo.internal.JsonbReader;
+import io.xmesh.codec.dubbo.internal.ParseContext;
 import io.xmesh.xprotocol.codec.AbstractXFrame;
 import io.xmesh.xprotocol.codec.CodecException;
 import io.xmesh.xprotocol.codec.FrameKind;
@@ -61,8 +62,12 @@ import java.util.function.BiConsumer;
  * {@code method}, {@code version} (as on the wire: "0.0.0" when the caller set none),
  * {@code dubbo} (protocol version), {@code parameter-types}, and every attachment whose key and
  * value are strings ({@code group}, {@code interface}, {@code timeout},
- * {@code remote.application}, ...). The five leading fields are parsed on the first lookup of
- * one of them; the attachments on the first lookup of any other name. Results are cached.
+ * {@code remote.application}, ...). The five leading fields are parsed (and kept) on the first
+ * lookup of one of them. The first lookup of any other name skips the arguments and walks the
+ * whole attachment map once to check it; then each attachment lookup scans the map's keys in
+ * place (no map is built). Strings come from the channel's {@code StringCache}, so a connection
+ * repeating the same service, method, version and group allocates no new strings for them.
+ * A malformed body is reported once and the same exception is thrown again on later lookups.
  * Only serializations 2 (hessian2) and 23 (fastjson2) can be read: for others
  * {@link #header} throws a non-fatal {@link CodecException} (the frame can still be forwarded;
  * kind, id and status work for every serialization).
@@ -77,7 +82,8 @@ public final class DubboFrame extends AbstractXFrame {
     private final FrameKind kind;
     private final DubboReplyTemplate template;
 
-    private int parsed; // 0 nothing, 1 prefix, 2 attachments
+    private ParseContext context; // shared with the decoder's other frames; created on demand otherwise
+    private boolean prefixParsed;
     private CodecException prefixError;
     private CodecException attachmentsError;
     private String dubboVersion;
@@ -86,7 +92,10 @@ public final class DubboFrame extends AbstractXFrame {
     private String method;
     private String parameterTypes;
     private int argumentsStart;
-    private Map<String, String> attachments;
+    /** Absolute index of the attachments value, or -1 until the arguments have been skipped. */
+    private int attachmentsStart = -1;
+    /** Hessian2 class definitions made by the arguments (values after them may refer to them). */
+    private int[] argumentClasses;
 
     /**
      * @param content  exactly one frame, header included, from its reader index; <b>ownership is
@@ -95,10 +104,26 @@ public final class DubboFrame extends AbstractXFrame {
      * @param template the shared reply template for this frame's serialization id
      */
     DubboFrame(ByteBuf content, DubboReplyTemplate template) {
+        this(content, template, null);
+    }
+
+    /**
+     * @param context the decoder's parse context (readers and string cache of the channel), or
+     *                null for a frame of its own
+     */
+    DubboFrame(ByteBuf content, DubboReplyTemplate template, ParseContext context) {
         super(content);
         this.base = content.readerIndex();
         this.template = template;
+        this.context = context;
         this.kind = kindOf(content.getUnsignedByte(base + DubboWire.FLAG_OFFSET));
+    }
+
+    private ParseContext context() {
+        if (context == null) {
+            context = new ParseContext();
+        }
+        return context;
     }
 
     static FrameKind kindOf(int flag) {
@@ -220,8 +245,7 @@ public final class DubboFrame extends AbstractXFrame {
                 parsePrefix();
                 return parameterTypes;
             default:
-                parseAttachments();
-                return attachments.get(name);
+                return attachment(name);
         }
     }
 
@@ -238,13 +262,25 @@ public final class DubboFrame extends AbstractXFrame {
         if (!isCall()) {
             return;
         }
-        parseAttachments();
+        locateAttachments();
         emit(action, RoutingHeaders.SERVICE, service);
         emit(action, RoutingHeaders.METHOD, method);
         emit(action, RoutingHeaders.VERSION, version);
         emit(action, DubboWire.HEADER_DUBBO, dubboVersion);
         emit(action, DubboWire.HEADER_PARAMETER_TYPES, parameterTypes);
-        for (Map.Entry<String, String> e : attachments.entrySet()) {
+        // own readers (not the channel's shared ones): the action may look up headers itself
+        Map<String, String> all = new LinkedHashMap<>();
+        try {
+            if (serializationId() == DubboWire.SERIALIZATION_HESSIAN2) {
+                new Hessian2Reader(content, attachmentsStart, bodyEnd()).withClassDefinitions(argumentClasses)
+                        .readStringMap(all);
+            } else {
+                new JsonbReader(content, attachmentsStart, bodyEnd()).readStringMapDocument(all);
+            }
+        } catch (BodyFormatException | IndexOutOfBoundsException e) {
+            throw unreadable(e.getMessage(), e);
+        }
+        for (Map.Entry<String, String> e : all.entrySet()) {
             String k = e.getKey();
             if (!k.equals(RoutingHeaders.SERVICE) && !k.equals(RoutingHeaders.METHOD)
                     && !k.equals(RoutingHeaders.VERSION) && !k.equals(DubboWire.HEADER_DUBBO)
@@ -283,7 +319,7 @@ public final class DubboFrame extends AbstractXFrame {
     }
 
     private void parsePrefix() {
-        if (parsed >= 1) {
+        if (prefixParsed) {
             return;
         }
         if (prefixError != null) {
@@ -292,7 +328,7 @@ public final class DubboFrame extends AbstractXFrame {
         int ser = serializationId();
         try {
             if (ser == DubboWire.SERIALIZATION_HESSIAN2) {
-                Hessian2Reader r = new Hessian2Reader(content, bodyStart(), bodyEnd());
+                Hessian2Reader r = context().hessian().reset(content, bodyStart(), bodyEnd());
                 dubboVersion = r.readString();
                 service = r.readString();
                 version = r.readString();
@@ -300,7 +336,7 @@ public final class DubboFrame extends AbstractXFrame {
                 parameterTypes = r.readString();
                 argumentsStart = r.position();
             } else if (ser == DubboWire.SERIALIZATION_FASTJSON2) {
-                JsonbReader r = new JsonbReader(content, bodyStart(), bodyEnd());
+                JsonbReader r = context().jsonb().reset(content, bodyStart(), bodyEnd());
                 dubboVersion = r.readStringDocument();
                 service = r.readStringDocument();
                 version = r.readStringDocument();
@@ -316,39 +352,87 @@ public final class DubboFrame extends AbstractXFrame {
             prefixError = unreadable(e.getMessage(), e);
             throw prefixError;
         }
-        parsed = 1;
+        prefixParsed = true;
     }
 
-    private void parseAttachments() {
-        if (parsed >= 2) {
+    /**
+     * Skips the arguments (once) and walks the whole attachments map to check it, so that later
+     * lookups only scan a map known to be well-formed.
+     */
+    private void locateAttachments() {
+        if (attachmentsStart >= 0) {
             return;
         }
         parsePrefix();
         if (attachmentsError != null) {
             throw attachmentsError;
         }
-        Map<String, String> map = new LinkedHashMap<>();
         try {
             int args = Descriptors.countParameters(parameterTypes);
+            int start;
             if (serializationId() == DubboWire.SERIALIZATION_HESSIAN2) {
-                Hessian2Reader r = new Hessian2Reader(content, argumentsStart, bodyEnd());
+                Hessian2Reader r = context().hessian().reset(content, argumentsStart, bodyEnd());
                 for (int i = 0; i < args; i++) {
                     r.skipValue();
                 }
-                r.readStringMap(map); // Dubbo always writes the map (possibly empty)
+                start = r.position();
+                argumentClasses = r.classDefinitions();
+                if (r.beginMap()) { // Dubbo always writes the map (possibly empty)
+                    while (!r.endOfMap()) {
+                        r.skipValue();
+                        r.skipValue();
+                    }
+                }
             } else {
-                JsonbReader r = new JsonbReader(content, argumentsStart, bodyEnd());
+                JsonbReader r = context().jsonb().reset(content, argumentsStart, bodyEnd());
                 for (int i = 0; i < args; i++) {
                     r.skipDocument();
                 }
-                r.readStringMapDocument(map);
+                start = r.position();
+                if (r.beginMapDocument()) {
+                    while (!r.endOfMap()) {
+                        r.skipValue();
+                        r.skipValue();
+                    }
+                }
             }
+            attachmentsStart = start;
         } catch (BodyFormatException | IndexOutOfBoundsException e) {
             attachmentsError = unreadable(e.getMessage(), e);
             throw attachmentsError;
         }
-        attachments = map;
-        parsed = 2;
+    }
+
+    /** The string value of attachment {@code name}, found by scanning the map without building it. */
+    private String attachment(String name) {
+        locateAttachments();
+        try {
+            if (serializationId() == DubboWire.SERIALIZATION_HESSIAN2) {
+                Hessian2Reader r = context().hessian().reset(content, attachmentsStart, bodyEnd())
+                        .withClassDefinitions(argumentClasses);
+                if (r.beginMap()) {
+                    while (!r.endOfMap()) {
+                        if (r.matchKey(name)) {
+                            return r.readStringOrSkip();
+                        }
+                        r.skipValue();
+                    }
+                }
+            } else {
+                JsonbReader r = context().jsonb().reset(content, attachmentsStart, bodyEnd());
+                if (r.beginMapDocument()) {
+                    while (!r.endOfMap()) {
+                        if (r.matchKey(name)) {
+                            return r.readStringOrSkip();
+                        }
+                        r.skipValue();
+                    }
+                }
+            }
+            return null;
+        } catch (BodyFormatException | IndexOutOfBoundsException e) {
+            throw unreadable(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.xmesh.xprotocol.codec.CodecException;
-import io.xmesh.xprotocol.codec.FrameTooLargeException;
 
 import java.util.List;
 
@@ -27,7 +26,7 @@ import java.util.List;
  *
  * <h2>Errors</h2>
  * Wrong magic, a negative length ({@link CodecException}) and an oversized frame
- * ({@link FrameTooLargeException}, carrying the request id read from the header) are all fatal:
+ * ({@link io.xmesh.xprotocol.codec.FrameTooLargeException}, carrying the request id read from the header) are all fatal:
  * the decoder fires the exception with {@code ctx.fireExceptionCaught}, discards the buffered
  * bytes and every byte that arrives later, and emits no more frames. It does not close the
  * channel: the proxy may first send an error reply for the known request id, then closes.
@@ -42,19 +41,16 @@ import java.util.List;
  * request id can be rewritten in place. Ownership of each emitted frame passes to the next
  * inbound handler.
  *
- * <p>One instance per channel (not sharable); runs on the channel's event loop.
+ * <p>One instance per channel (not sharable); runs on the channel's event loop. Its frames share
+ * the channel's parse context (body readers and a cache of routing strings), so they must be
+ * used on that event loop, as {@link io.xmesh.xprotocol.codec.XFrame} requires.
  */
 public final class DubboFrameDecoder extends ByteToMessageDecoder {
-    private final int maxFrameLength;
-    private final DubboReplyTemplates templates;
+    private final DubboFramer framer;
     private boolean failed;
 
     DubboFrameDecoder(int maxFrameLength, DubboReplyTemplates templates) {
-        if (maxFrameLength < DubboWire.HEADER_LENGTH) {
-            throw new IllegalArgumentException("maxFrameLength below the header length: " + maxFrameLength);
-        }
-        this.maxFrameLength = maxFrameLength;
-        this.templates = templates;
+        this.framer = new DubboFramer(maxFrameLength, templates);
     }
 
     /**
@@ -67,44 +63,16 @@ public final class DubboFrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        int readable = in.readableBytes();
-        int r = in.readerIndex();
-        if (readable >= 1 && in.getByte(r) != DubboWire.MAGIC_HIGH
-                || readable >= 2 && in.getByte(r + 1) != DubboWire.MAGIC_LOW) {
-            fail(ctx, in, new CodecException("xmesh: not a dubbo frame: bad magic 0x"
-                    + Integer.toHexString(readable >= 2 ? in.getUnsignedShort(r) : in.getUnsignedByte(r))));
+        DubboFrame frame;
+        try {
+            frame = framer.next(in, ctx.alloc());
+        } catch (CodecException e) {
+            fail(ctx, in, e);
             return;
         }
-        if (readable < DubboWire.HEADER_LENGTH) {
-            return;
+        if (frame != null) {
+            out.add(frame);
         }
-        long id = in.getLong(r + DubboWire.ID_OFFSET);
-        int bodyLength = in.getInt(r + DubboWire.LENGTH_OFFSET);
-        if (bodyLength < 0) {
-            fail(ctx, in, new CodecException("xmesh: dubbo frame with negative body length " + bodyLength,
-                    id, true, null));
-            return;
-        }
-        long frameLength = (long) DubboWire.HEADER_LENGTH + bodyLength;
-        if (frameLength > maxFrameLength) {
-            fail(ctx, in, new FrameTooLargeException(frameLength, maxFrameLength, id));
-            return;
-        }
-        if (readable < frameLength) {
-            return;
-        }
-        ByteBuf frame = in.readRetainedSlice((int) frameLength);
-        if (frame.isReadOnly()) {
-            ByteBuf copy = ctx.alloc().buffer((int) frameLength);
-            try {
-                copy.writeBytes(frame);
-            } finally {
-                frame.release();
-            }
-            frame = copy;
-        }
-        int ser = frame.getUnsignedByte(DubboWire.FLAG_OFFSET + frame.readerIndex()) & DubboWire.SERIALIZATION_MASK;
-        out.add(new DubboFrame(frame, templates.of(ser)));
     }
 
     /**

@@ -96,6 +96,16 @@ public final class DubboProtocol implements XProtocol {
         pipeline.addLast("xmesh-dubbo-encoder", encoder);
     }
 
+    /**
+     * A pipeline-free frame cutter doing what the decoder does (see {@link DubboFramer}); for
+     * tools and benchmarks. Use it and its frames on one thread.
+     *
+     * @param maxFrameLength the largest frame accepted, header included
+     */
+    public DubboFramer framer(int maxFrameLength) {
+        return new DubboFramer(maxFrameLength, templates);
+    }
+
     /** The shared reply template for a serialization id (0-31); allocation-free. */
     public DubboReplyTemplate replyTemplate(int serializationId) {
         return templates.of(serializationId);

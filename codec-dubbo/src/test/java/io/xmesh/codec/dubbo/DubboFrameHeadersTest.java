@@ -118,6 +118,54 @@ class DubboFrameHeadersTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {2, 23})
+    void attachmentValuesMayReferToClassesDefinedByTheArguments(int serialization) {
+        Map<String, Object> att = TestFrames.attachments("s", "0.0.0", "g");
+        att.put("pojo", new Person()); // hessian2: refers to the class definition written for the argument
+        att.put("after", "yes");
+        byte[] bytes = TestFrames.request(serialization, 1, "s", "0.0.0", "m", "L" + Person.class.getName().replace('.', '/') + ";",
+                new Object[]{new Person()}, att);
+        DubboFrame f = frame(bytes);
+        try {
+            assertThat(f.header("pojo")).isNull();
+            assertThat(f.header("after")).isEqualTo("yes");
+            assertThat(f.header("group")).isEqualTo("g");
+            Map<String, String> all = new LinkedHashMap<>();
+            f.forEachHeader(all::put);
+            assertThat(all).containsEntry("after", "yes").doesNotContainKey("pojo");
+        } finally {
+            f.release();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 23})
+    void framesOfOneChannelShareReadersAndStrings(int serialization) {
+        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel();
+        protocol.initChannel(ch.pipeline(), io.xmesh.xprotocol.codec.ProtocolSide.SERVER,
+                io.xmesh.xprotocol.codec.CodecOptions.DEFAULTS);
+        ch.writeInbound(Unpooled.wrappedBuffer(TestFrames.greet(serialization, 1, "g1")));
+        ch.writeInbound(Unpooled.wrappedBuffer(TestFrames.greet(serialization, 2, null)));
+        DubboFrame a = ch.readInbound();
+        DubboFrame b = ch.readInbound();
+        try {
+            // interleaved lookups on two frames using the channel's shared readers
+            assertThat(a.header("service")).isEqualTo("interop.GreetingService");
+            assertThat(b.header("group")).isNull();
+            assertThat(a.header("group")).isEqualTo("g1");
+            assertThat(b.header("method")).isEqualTo("greet");
+            assertThat(a.header("timeout")).isEqualTo("3000");
+            // the same routing strings are the same instances
+            assertThat(b.header("service")).isSameAs(a.header("service"));
+            assertThat(b.header("interface")).isSameAs(a.header("interface"));
+        } finally {
+            a.release();
+            b.release();
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(ch.finish());
+    }
+
     @Test
     void unknownSerializationIsForwardableButHeadersThrow() {
         byte[] bytes = TestFrames.frame(0xc0 | 3, 0, 99, new byte[]{1, 2, 3});

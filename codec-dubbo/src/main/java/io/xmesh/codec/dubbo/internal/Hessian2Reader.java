@@ -41,8 +41,9 @@ public final class Hessian2Reader {
     /** Deepest nesting of lists, maps and objects accepted. */
     public static final int MAX_DEPTH = 256;
 
-    private final ByteBuf buf;
-    private final int end;
+    private final StringCache strings;
+    private ByteBuf buf;
+    private int end;
     private int pos;
     private int depth;
     private int[] classFieldCounts;
@@ -55,9 +56,28 @@ public final class Hessian2Reader {
      * @param end   absolute index just past the last byte that may be read
      */
     public Hessian2Reader(ByteBuf buf, int start, int end) {
+        this(null);
+        reset(buf, start, end);
+    }
+
+    /** A reader to {@link #reset} before use, sharing {@code strings} (may be null) across frames. */
+    public Hessian2Reader(StringCache strings) {
+        this.strings = strings;
+    }
+
+    /**
+     * Points the reader at new bytes and forgets class definitions and depth: one reader can
+     * serve every frame of a channel, one frame at a time.
+     *
+     * @param buf <b>borrowed</b> until the next reset
+     */
+    public Hessian2Reader reset(ByteBuf buf, int start, int end) {
         this.buf = buf;
         this.pos = start;
         this.end = end;
+        this.depth = 0;
+        this.classCount = 0;
+        return this;
     }
 
     /** Absolute index of the next byte to read. */
@@ -106,6 +126,28 @@ public final class Hessian2Reader {
         pos += (int) n;
     }
 
+    /** The field counts of the class definitions read so far, or null if none. */
+    public int[] classDefinitions() {
+        return classCount == 0 ? null : java.util.Arrays.copyOf(classFieldCounts, classCount);
+    }
+
+    /**
+     * Makes definitions read earlier in the same body known again (after a {@link #reset}), so
+     * that values after the arguments can refer to classes the arguments defined.
+     *
+     * @param fieldCounts from {@link #classDefinitions()}, or null
+     */
+    public Hessian2Reader withClassDefinitions(int[] fieldCounts) {
+        if (fieldCounts != null) {
+            if (classFieldCounts == null || classFieldCounts.length < fieldCounts.length) {
+                classFieldCounts = new int[Math.max(8, fieldCounts.length)];
+            }
+            System.arraycopy(fieldCounts, 0, classFieldCounts, 0, fieldCounts.length);
+            classCount = fieldCounts.length;
+        }
+        return this;
+    }
+
     /** Whether {@code b} starts a string value (any chunk form). */
     static boolean isStringTag(int b) {
         return b <= 0x1f || (b >= 0x30 && b <= 0x33) || b == 'R' || b == 'S';
@@ -148,11 +190,21 @@ public final class Hessian2Reader {
                 pos--;
                 throw corrupt("expected a string, found type byte 0x" + Integer.toHexString(tag));
             }
-            if (n == 0 && last && isAscii(len)) {
-                // fast path: one chunk of ASCII, one byte per char
-                String s = buf.toString(pos, len, StandardCharsets.ISO_8859_1);
-                pos += len;
-                return s;
+            if (n == 0 && last && len <= end - pos) {
+                String cached = strings == null ? null : strings.lookup(buf, pos, len);
+                if (cached != null) {
+                    pos += len;
+                    return cached;
+                }
+                if (isAscii(len)) {
+                    // fast path: one chunk of ASCII, one byte per char
+                    String s = buf.toString(pos, len, StandardCharsets.ISO_8859_1);
+                    pos += len;
+                    if (strings != null) {
+                        strings.put(s);
+                    }
+                    return s;
+                }
             }
             n = decodeChars(len, n);
             if (!last) {
@@ -475,6 +527,95 @@ public final class Hessian2Reader {
             skipValue();
         }
         pos++;
+    }
+
+    /**
+     * Starts reading a map: consumes 'H', or 'M' and its type.
+     *
+     * @return false if the value is null ('N', consumed)
+     * @throws BodyFormatException if the next value is not a map
+     */
+    public boolean beginMap() {
+        int b = u8();
+        if (b == 'N') {
+            return false;
+        }
+        while (b == 'C') { // tolerate a definition before the map (not written by Dubbo)
+            readClassDefinition();
+            b = u8();
+        }
+        if (b == 'M') {
+            skipType();
+        } else if (b != 'H') {
+            pos--;
+            throw corrupt("expected a map, found type byte 0x" + Integer.toHexString(b));
+        }
+        return true;
+    }
+
+    /** Consumes the map end 'Z' and returns true, or returns false if an entry follows. */
+    public boolean endOfMap() {
+        if (peek() == 'Z') {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Consumes the next value (a map key) and says whether it is a string equal to {@code name},
+     * without building a string for the usual short ASCII keys.
+     */
+    public boolean matchKey(String name) {
+        int tag = peek();
+        int len;
+        int header;
+        if (tag <= 0x1f) {
+            len = tag;
+            header = 1;
+        } else if (tag >= 0x30 && tag <= 0x33) {
+            need(2);
+            len = ((tag - 0x30) << 8) | buf.getUnsignedByte(pos + 1);
+            header = 2;
+        } else if (tag == 'S') {
+            need(3);
+            len = buf.getUnsignedShort(pos + 1);
+            header = 3;
+        } else if (tag == 'R') {
+            return name.equals(readString());
+        } else {
+            skipValue();
+            return false;
+        }
+        if (len != name.length()) {
+            pos++;
+            skipStringFrom(tag);
+            return false;
+        }
+        need(header + (long) len);
+        int start = pos + header;
+        for (int i = 0; i < len; i++) {
+            int b = buf.getByte(start + i);
+            if (b < 0) {
+                return name.equals(readString()); // non-ASCII: decode and compare
+            }
+            if (b != name.charAt(i)) {
+                pos++;
+                skipStringFrom(tag);
+                return false;
+            }
+        }
+        pos = start + len;
+        return true;
+    }
+
+    /** Reads the next value if it is a string; otherwise skips it and returns null. */
+    public String readStringOrSkip() {
+        if (nextIsString()) {
+            return readString();
+        }
+        skipValue();
+        return null;
     }
 
     /**

@@ -48,8 +48,9 @@ public final class JsonbReader {
     private static final int SYMBOL = 0x7f;
     private static final int TYPED_ANY = 0x92;
 
-    private final ByteBuf buf;
-    private final int bodyEnd;
+    private final StringCache strings;
+    private ByteBuf buf;
+    private int bodyEnd;
     private int pos;
     /** End of the JSONB document being read. */
     private int docEnd;
@@ -63,10 +64,110 @@ public final class JsonbReader {
      * @param end   absolute index just past the body
      */
     public JsonbReader(ByteBuf buf, int start, int end) {
+        this(null);
+        reset(buf, start, end);
+    }
+
+    /** A reader to {@link #reset} before use, sharing {@code strings} (may be null) across frames. */
+    public JsonbReader(StringCache strings) {
+        this.strings = strings;
+    }
+
+    /**
+     * Points the reader at new bytes: one reader can serve every frame of a channel, one frame
+     * at a time.
+     *
+     * @param buf <b>borrowed</b> until the next reset
+     */
+    public JsonbReader reset(ByteBuf buf, int start, int end) {
         this.buf = buf;
         this.pos = start;
         this.bodyEnd = end;
         this.docEnd = end;
+        this.depth = 0;
+        return this;
+    }
+
+    /**
+     * Opens one length-prefixed value that must hold an object or map (possibly typed) and
+     * consumes its start.
+     *
+     * @return false if the value is null (then the value is fully consumed)
+     */
+    public boolean beginMapDocument() {
+        openDocument();
+        int b = u8();
+        if (b == NULL) {
+            closeDocument();
+            return false;
+        }
+        if (b == TYPED_ANY) {
+            skipTypeName();
+            b = u8();
+        }
+        if (b != OBJECT) {
+            pos--;
+            throw corrupt("expected an object, found type byte 0x" + Integer.toHexString(b));
+        }
+        return true;
+    }
+
+    /** Consumes the object end (and checks the value's length) and returns true, or returns false. */
+    public boolean endOfMap() {
+        if (peek() == OBJECT_END) {
+            pos++;
+            closeDocument();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Consumes the next name (a map key) and says whether it is a string equal to {@code name},
+     * without building a string for plain ASCII names.
+     */
+    public boolean matchKey(String name) {
+        int b = peek();
+        int len;
+        int start;
+        if (b >= 0x49 && b <= 0x78) {
+            len = b - 0x49;
+            start = pos + 1;
+        } else if (b == 0x79) {
+            pos++;
+            len = readLength(); // checked against the end of the value
+            start = pos;
+            boolean equal = len == name.length() && latin1Equals(start, name);
+            pos = start + len;
+            return equal;
+        } else if (isStringStart(b)) {
+            return name.equals(readStringValue());
+        } else {
+            skipValue();
+            return false;
+        }
+        need(1L + len);
+        boolean equal = len == name.length() && latin1Equals(start, name);
+        pos = start + len;
+        return equal;
+    }
+
+    private boolean latin1Equals(int start, String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if ((buf.getByte(start + i) & 0xff) != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the next value if it is a string (and not a reference); otherwise skips it and returns null. */
+    public String readStringOrSkip() {
+        if (isStringStart(peek())) {
+            return readStringValue();
+        }
+        skipValue();
+        return null;
     }
 
     /** Absolute index of the next byte to read. */
@@ -278,14 +379,20 @@ public final class JsonbReader {
         if (b == NULL) {
             return null;
         }
-        if (b >= 0x49 && b <= 0x78) {
-            int len = b - 0x49;
+        if (b >= 0x49 && b <= 0x79) {
+            int len = b == 0x79 ? readLength() : b - 0x49;
             need(len);
-            String s = buf.toString(pos, len, StandardCharsets.ISO_8859_1);
+            String s = strings == null ? null : strings.lookup(buf, pos, len);
+            if (s == null) {
+                s = buf.toString(pos, len, StandardCharsets.ISO_8859_1);
+                if (strings != null) {
+                    strings.put(s);
+                }
+            }
             pos += len;
             return s;
         }
-        if (b >= 0x79 && b <= 0x7e) {
+        if (b >= 0x7a && b <= 0x7e) {
             int len = readLength();
             String s = buf.toString(pos, len, charsetOf(b));
             pos += len;
