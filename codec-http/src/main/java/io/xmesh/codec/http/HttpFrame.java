@@ -195,6 +195,21 @@ public final class HttpFrame extends AbstractReferenceCounted implements XFrame 
         return status() >= 500;
     }
 
+    /**
+     * RFC 9110 9.2.2: GET, HEAD, OPTIONS, TRACE, PUT and DELETE requests are idempotent; POST,
+     * PATCH, CONNECT and unknown methods are not. Responses and DATA frames say true (not requests).
+     */
+    @Override
+    public boolean idempotent() {
+        if (!(message instanceof HttpRequest req)) {
+            return true;
+        }
+        return switch (req.method().name()) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+    }
+
     @Override
     public boolean endOfStream() {
         return endOfStream;

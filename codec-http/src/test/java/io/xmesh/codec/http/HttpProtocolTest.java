@@ -139,6 +139,20 @@ class HttpProtocolTest {
         assertThat(f.httpObject()).isInstanceOf(HttpResponse.class);
     }
 
+    @ParameterizedTest
+    @CsvSource({"GET,true", "HEAD,true", "OPTIONS,true", "TRACE,true", "PUT,true", "DELETE,true",
+        "POST,false", "PATCH,false", "PROPFIND,false"})
+    void requestsSayWhetherTheyAreIdempotent(String method, boolean idempotent) {
+        HttpFrame f = HttpFrame.request(1, new io.netty.handler.codec.http.DefaultHttpRequest(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.valueOf(method), "/"),
+                true, HttpReplyTemplate.HTTP_1_1_KEEP_ALIVE);
+        try {
+            assertEquals(idempotent, f.idempotent());
+        } finally {
+            f.release();
+        }
+    }
+
     @Test
     void badSettingsAreRejected() {
         assertThatThrownBy(() -> HttpSettings.from(new CodecOptions(1024, Map.of("max-body-size", "lots"))))

@@ -82,6 +82,18 @@ public interface XFrame extends ReferenceCounted {
     }
 
     /**
+     * For a request: whether sending it again after it may have reached the upstream (a retry on
+     * {@link ErrorKind#UPSTREAM_RESET}, {@link ErrorKind#TIMEOUT} or a retryable status) is safe.
+     * The proxy must not retry a request that says false once it has been written; a retry of a
+     * request that was never sent ({@link ErrorKind#CONNECT_FAILED}) is always safe. Default true
+     * (RPC protocols leave the decision to the route's retry policy); HTTP answers by method
+     * (RFC 9110 9.2.2: false for POST, PATCH, CONNECT and unknown methods).
+     */
+    default boolean idempotent() {
+        return true;
+    }
+
+    /**
      * For a request: what the codec needs to answer it later with {@link XProtocol#errorReply}.
      * Never null for {@link FrameKind#REQUEST} frames.
      */
