@@ -114,8 +114,21 @@ else
   <root level="INFO"><appender-ref ref="OUT"/></root>
 </configuration>
 EOF
+    # snapshot the jars: other builds on this machine may rewrite ~/.m2 while xmesh runs
+    mkdir -p "$OUT/xmesh-lib"
+    cp "$bootstrap_jar" "$OUT/xmesh-lib/"
+    # (this work tree's module jars win over the copies installed in ~/.m2)
+    tr ':' '\n' <"$OUT/xmesh.classpath" | while read -r j; do
+      [ -n "$j" ] || continue
+      case "$j" in
+        */io/xmesh/*) m=$(basename "$(dirname "$(dirname "$j")")")
+                      local_jar="$ROOT/$m/target/$(basename "$j")"
+                      [ -f "$local_jar" ] && j=$local_jar ;;
+      esac
+      cp "$j" "$OUT/xmesh-lib/"
+    done
     XMESH_CMD=(java ${XMESH_JAVA_OPTS:--Xms256m -Xmx512m} -Djava.net.preferIPv4Stack=true
-      -Dlogback.configurationFile="$OUT/xmesh-logback.xml" -cp "$bootstrap_jar:$(cat "$OUT/xmesh.classpath")"
+      -Dlogback.configurationFile="$OUT/xmesh-logback.xml" -cp "$OUT/xmesh-lib/*"
       io.xmesh.bootstrap.cli.XmeshCli)
     XMESH_HOW="classpath of $bootstrap_jar (no distribution found)"
   fi
