@@ -40,6 +40,8 @@ final class DownstreamConnection extends ChannelInboundHandlerAdapter implements
     private final LongObjectHashMap<Exchange> inflight = new LongObjectHashMap<>();
     /** Upstream connections that stopped reading because this connection was not writable. */
     private final List<UpstreamConnection> pausedUpstreams = new ArrayList<>(2);
+    /** When the last request arrived ({@link System#nanoTime()}). */
+    long lastRequestNanos = System.nanoTime();
     /** Set once xmesh decided to close this connection: no new request is accepted. */
     private boolean closing;
     static final long LINGER_MILLIS = 2000;
@@ -137,12 +139,14 @@ final class DownstreamConnection extends ChannelInboundHandlerAdapter implements
             return;
         }
         listener.requests.increment();
+        lastRequestNanos = System.nanoTime();
         Exchange ex = new Exchange(this, frame);
         loop.inflight++;
         inflight.put(ex.downstreamId, ex);
-        if (loop.engine.isDraining() && !protocol.multiplexing()) {
-            // still served: draining closes connections only once they are idle
-            log.trace("request during drain on {}", channel);
+        if (loop.engine.isClosingIdle()) {
+            // draining: answer at once instead of starting new work upstream
+            ex.fail(ErrorKind.OVERLOADED, "xmesh: proxy is shutting down; send new requests to another instance");
+            return;
         }
         RouteEntry entry;
         try {
@@ -185,6 +189,25 @@ final class DownstreamConnection extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /**
+     * Drain step: tells the client to go elsewhere when the protocol can, and closes the
+     * connection once it has had no request in flight and none new for {@code idleNanos}.
+     */
+    void drainStep(long idleNanos, boolean first) {
+        if (closing) {
+            return;
+        }
+        if (first) {
+            XFrame goAway = protocol.goAway(channel.alloc());
+            if (goAway != null) {
+                loop.write(channel, goAway);
+            }
+        }
+        if (inflight.isEmpty() && System.nanoTime() - lastRequestNanos >= idleNanos) {
+            closeGracefully();
+        }
+    }
+
     /** Ends every open request of this connection with an error reply (shutdown deadline). */
     void failAll(ErrorKind kind, String message) {
         for (Exchange ex : new ArrayList<>(inflight.values())) {
@@ -203,9 +226,7 @@ final class DownstreamConnection extends ChannelInboundHandlerAdapter implements
         if (inflight.get(ex.downstreamId) == ex) {
             inflight.remove(ex.downstreamId);
         }
-        if (inflight.isEmpty() && loop.engine.isClosingIdle()) {
-            closeGracefully();
-        }
+
     }
 
     /**
@@ -229,7 +250,7 @@ final class DownstreamConnection extends ChannelInboundHandlerAdapter implements
     }
 
     void resume() {
-        if (channel.isActive() && !channel.config().isAutoRead() && !loop.engine.isClosingIdle() && !closing) {
+        if (channel.isActive() && !channel.config().isAutoRead() && !closing) {
             channel.config().setAutoRead(true);
         }
     }

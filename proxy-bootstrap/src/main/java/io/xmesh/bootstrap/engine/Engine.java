@@ -49,6 +49,9 @@ import java.util.concurrent.TimeoutException;
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
+    /** During drain, a connection quiet for this long (and with nothing in flight) is closed. */
+    static final long IDLE_BEFORE_CLOSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final XmeshConfig config;
     private final PluginResolver plugins;
     private final MeterRegistry meters;
@@ -284,11 +287,12 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Graceful shutdown: runs the pre-shutdown hooks (unpublish), stops accepting connections,
-     * keeps serving open connections for {@code drainQuietPeriod}, then stops reading new
-     * requests (a client sees its connection close; unread requests were never processed),
-     * lets requests in flight finish until none is left or {@code timeout} has passed, closes
-     * connections and stops the event loops. Requests still open at the deadline are answered
-     * with an error.
+     * keeps serving open connections normally for {@code drainQuietPeriod} (clients that learned
+     * of the shutdown through the registry move away), then answers new requests at once with
+     * an {@code OVERLOADED} error ("xmesh: proxy is shutting down"), lets requests in flight
+     * finish, and closes each connection once it is idle (half-close first, so no answer is
+     * lost), until all are closed or {@code timeout} has passed. Requests still open at the
+     * deadline are answered with an error; then event loops stop.
      * Blocking; idempotent.
      */
     public void shutdown(Duration timeout) {
@@ -322,21 +326,30 @@ public final class Engine implements AutoCloseable {
                         TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
             }
             closingIdle = true;
-            boolean drained;
-            for (LoopState s : loopStates.values()) {
-                s.loop.execute(() -> {
-                    s.flush();
-                    for (DownstreamConnection d : new ArrayList<>(s.downstreams)) {
-                        // Read no more requests: those not read yet were never processed, and the
-                        // client sees the connection close. Close once the last answer is out.
-                        d.channel.config().setAutoRead(false);
-                        if (d.inflightCount() == 0) {
-                            d.closeGracefully();
+            // New requests are now answered at once with an error; a connection is closed once
+            // it has nothing in flight and has been quiet for a moment (closing while a client is
+            // still sending would lose requests in transit). Protocols that can tell clients to go
+            // away (XProtocol#goAway) do so first.
+            boolean first = true;
+            boolean drained = false;
+            while (System.nanoTime() - deadline < 0) {
+                boolean firstRound = first;
+                for (LoopState s : loopStates.values()) {
+                    s.loop.execute(() -> {
+                        for (DownstreamConnection d : new ArrayList<>(s.downstreams)) {
+                            d.drainStep(IDLE_BEFORE_CLOSE_NANOS, firstRound);
                         }
-                    }
-                });
+                        s.flush();
+                    });
+                }
+                first = false;
+                if (inflight() == 0 && openDownstreams() == 0) {
+                    drained = true;
+                    break;
+                }
+                Thread.sleep(20);
             }
-            drained = waitForInflight(deadline);
+            drained = drained || waitForInflight(deadline);
             if (drained) {
                 // let half-closed connections deliver their last answers before closing them
                 long lingerEnd = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DownstreamConnection.LINGER_MILLIS));
@@ -383,7 +396,14 @@ public final class Engine implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        // the loops are stopped: no filter is called any more; filters with resources (the access log's
+        // writer thread) are closed
+        for (ListenerRuntime rt : listeners.values()) {
+            RouteTable.closeFilters(rt.filters);
+        }
+        routes.closeFilters();
     }
+
 
     /** {@link #shutdown} with the configured timeout. */
     @Override

@@ -77,6 +77,20 @@ public interface XProtocol {
     }
 
     /**
+     * Builds a frame that tells a client to send no new requests on this connection, because the
+     * proxy is shutting down (for Dubbo, a READONLY event; for HTTP/2, GOAWAY), or returns null
+     * when the protocol has no such frame (the default). The proxy sends it once per downstream
+     * connection when draining starts and keeps the connection open for the answers to requests
+     * already in flight.
+     *
+     * @param alloc allocator for the frame
+     * @return a new frame, <b>ownership transferred</b> to the caller, or null
+     */
+    default XFrame goAway(ByteBufAllocator alloc) {
+        return null;
+    }
+
+    /**
      * Builds the proxy's own answer to a request it cannot forward or that failed: a response
      * carrying this protocol's status for {@code error} and {@code message} as the text the
      * client shows (for Dubbo, the exception message a real Apache Dubbo consumer reports).
