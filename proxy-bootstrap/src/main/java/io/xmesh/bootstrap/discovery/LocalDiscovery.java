@@ -450,7 +450,16 @@ public final class LocalDiscovery implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(field, e.getMessage());
         }
-        r.start();
+        try {
+            r.start();
+        } catch (RuntimeException e) {
+            try {
+                r.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new BadRequestException(502, field, "registry " + uri + " could not start: " + e.getMessage());
+        }
         registries.put(uri, r);
         log.info("registry {} started", uri);
         return r;

@@ -37,7 +37,7 @@ class DiscoveryApiTest {
                     port: 0
                     protocols: [dubbo]
                     role: ingress
-                """, Duration.ofMillis(400));
+                """, Duration.ofSeconds(2));
     }
 
     @AfterAll
@@ -87,7 +87,7 @@ class DiscoveryApiTest {
         refused(s.get("/nope"), 404, null, "no such endpoint");
         // this sidecar has no egress listener: a subscription cannot be served
         refused(s.post("/sub", "{\"service\":\"x.Y\"}"), 409, null, "no egress listener");
-        assertThat(s.get("/registrations").body().get("publications")).isEmpty();
+        assertThat(pubs(s, "x.Y")).isEmpty();
     }
 
     @Test
@@ -107,7 +107,7 @@ class DiscoveryApiTest {
                 + "\"parameters\":{\"application\":\"orders\"}}";
         assertThat(s.post("/pub", body).status()).isEqualTo(200);
         assertThat(s.post("/pub", body).body().toString()).isEqualTo("{\"err_no\":0,\"err_msg\":\"\"}");
-        JsonNode pubs = s.get("/registrations").body().get("publications");
+        List<JsonNode> pubs = pubs(s, "api.Orders");
         assertThat(pubs).hasSize(1);
         JsonNode p = pubs.get(0);
         assertThat(p.get("service").asText()).isEqualTo("api.Orders");
@@ -115,7 +115,7 @@ class DiscoveryApiTest {
         assertThat(p.get("application").asText()).isEqualTo("127.0.0.1:20999");
         assertThat(p.get("advertised").asText()).isEqualTo("127.0.0.1:" + s.listenerPort("in"));
         assertThat(p.get("state").asText()).isEqualTo("published");
-        assertThat(routes(s)).hasSize(1);
+        assertThat(routes(s, "api.Orders")).hasSize(1);
         assertThat(s.engine.clusters().get("local-app:dubbo:20999")).isNotNull();
         ServiceKey key = new ServiceKey("dubbo", "api.Orders", "", "1.0");
         assertThat(zk.providers(key)).singleElement().satisfies(i -> {
@@ -125,14 +125,14 @@ class DiscoveryApiTest {
 
         // unpub: registration gone at once, route kept for the drain period, a re-pub in between cancels the removal
         assertThat(s.post("/unpub", body).status()).isEqualTo(200);
+        assertThat(pubs(s, "api.Orders").get(0).get("state").asText()).isEqualTo("draining");
+        assertThat(routes(s, "api.Orders")).hasSize(1);
         assertThat(zk.providers(key)).isEmpty();
-        assertThat(s.get("/registrations").body().get("publications").get(0).get("state").asText()).isEqualTo("draining");
-        assertThat(routes(s)).hasSize(1);
         assertThat(s.post("/pub", body).status()).isEqualTo(200);
         assertThat(s.post("/unpub", body).status()).isEqualTo(200);
         assertThat(s.post("/unpub", body).status()).isEqualTo(200); // idempotent
-        await().atMost(Duration.ofSeconds(5)).until(() -> s.get("/registrations").body().get("publications").isEmpty());
-        assertThat(routes(s)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs(s, "api.Orders").isEmpty());
+        assertThat(routes(s, "api.Orders")).isEmpty();
         assertThat(s.engine.clusters().get("local-app:dubbo:20999")).isNull();
         assertThat(s.post("/unpub", body).status()).isEqualTo(200); // nothing left: still fine
     }
@@ -182,7 +182,19 @@ class DiscoveryApiTest {
         });
     }
 
-    static List<RouteConfig> routes(Sidecar s) {
-        return s.engine.routes().routes().stream().filter(r -> r.metadata().containsKey("xmesh.discovery")).toList();
+    static List<RouteConfig> routes(Sidecar s, String service) {
+        return s.engine.routes().routes().stream().filter(r -> r.metadata().containsKey("xmesh.discovery")
+                && r.metadata().getOrDefault("service", "").contains(service)).toList();
+    }
+
+    /** The listed publications of one service (tests share the sidecar). */
+    static List<JsonNode> pubs(Sidecar s, String service) throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (JsonNode p : s.get("/registrations").body().get("publications")) {
+            if (p.get("service").asText().equals(service)) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 }
