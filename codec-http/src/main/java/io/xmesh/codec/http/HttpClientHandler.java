@@ -18,6 +18,7 @@ import io.xmesh.xprotocol.codec.CodecException;
 import io.xmesh.xprotocol.codec.FrameKind;
 import io.xmesh.xprotocol.codec.XFrame;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -26,7 +27,8 @@ import java.util.ArrayDeque;
  *
  * <h2>Outbound: request frames</h2>
  * A {@code REQUEST} head frame is encoded as sent by the server side (already sanitized), with
- * {@code Host} replaced when {@code host-rewrite} is set; its id is remembered in FIFO order (at
+ * {@code Host} replaced when {@code host-rewrite} is set (and set to the upstream's address when an
+ * HTTP/1.0 client sent none: requests go upstream as HTTP/1.1); its id is remembered in FIFO order (at
  * most {@code max-pipelined-requests}). {@code DATA} frames must carry the id of the request whose
  * body is being written. HTTP/1.1 has no ids on the wire: responses are matched to requests by
  * order.
@@ -108,6 +110,12 @@ final class HttpClientHandler extends ChannelDuplexHandler {
         if (obj instanceof HttpRequest req) {
             if (settings.hostRewrite() != null) {
                 req.headers().set(HttpHeaderNames.HOST, settings.hostRewrite());
+            } else if (!req.headers().contains(HttpHeaderNames.HOST)
+                    && ctx.channel().remoteAddress() instanceof InetSocketAddress upstream) {
+                // an HTTP/1.0 client may omit Host, but the request goes upstream as HTTP/1.1, which needs one
+                String host = upstream.getHostString();
+                req.headers().set(HttpHeaderNames.HOST,
+                        (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + upstream.getPort());
             }
             req.setProtocolVersion(HttpVersion.HTTP_1_1);
             awaiting.addLast(new long[] {id, HttpMethod.HEAD.equals(req.method()) ? 1 : 0});

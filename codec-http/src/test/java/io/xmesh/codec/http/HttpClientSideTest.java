@@ -150,6 +150,18 @@ class HttpClientSideTest {
     }
 
     @Test
+    void requestWithoutHostGetsTheUpstreamAddress() {
+        EmbeddedChannel ch = TestChannels.client(Map.of());
+        try {
+            ch.writeAndFlush(HttpFrame.request(1, new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"), true,
+                    HttpReplyTemplate.HTTP_1_0_CLOSE));
+            assertEquals("GET / HTTP/1.1\r\nhost: 10.1.2.3:5555\r\n\r\n", output(ch));
+        } finally {
+            finishClean(ch);
+        }
+    }
+
+    @Test
     void headResponseHasNoBodyEvenWithLength() {
         EmbeddedChannel ch = TestChannels.client(Map.of());
         try {
