@@ -65,6 +65,7 @@ final class ListenerRuntime {
             fs.add(plugins.instance(PluginKind.FILTER, f.name(), StreamFilterFactory.class).create(f.config()));
         }
         this.filters = fs.toArray(new StreamFilter[0]);
+        FilterMeters.register(registry, "listener", name, config.filters(), fs);
         this.codecOptions = config.codec().toOptions();
         this.connectionsTotal = Counter.builder("xmesh.listener.connections").description("Downstream connections accepted")
                 .tag("listener", name).register(registry);

@@ -27,6 +27,8 @@ public final class RouteTable {
     private final AtomicReference<RouteEntry[]> entries = new AtomicReference<>(new RouteEntry[0]);
     private final PluginResolver plugins;
     private final MeterRegistry registry;
+    /** Meters of each route's filters, by route name; guarded by this. */
+    private final java.util.Map<String, List<io.micrometer.core.instrument.Meter>> filterMeters = new java.util.HashMap<>();
 
     RouteTable(PluginResolver plugins, MeterRegistry registry) {
         this.plugins = plugins;
@@ -43,6 +45,10 @@ public final class RouteTable {
         List<StreamFilter> filters = new ArrayList<>();
         for (PluginRef f : config.filters()) {
             filters.add(plugins.instance(PluginKind.FILTER, f.name(), StreamFilterFactory.class).create(f.config()));
+        }
+        removeFilterMeters(config.name());
+        if (registry != null) {
+            filterMeters.put(config.name(), FilterMeters.register(registry, "route", config.name(), config.filters(), filters));
         }
         RouteEntry[] cur = entries.get();
         for (int i = 0; i < cur.length; i++) {
@@ -81,6 +87,7 @@ public final class RouteTable {
                 System.arraycopy(cur, 0, next, 0, i);
                 System.arraycopy(cur, i + 1, next, i, cur.length - i - 1);
                 entries.set(next);
+                removeFilterMeters(name);
                 if (registry != null && cur[i].requests != null) {
                     registry.remove(cur[i].requests);
                     registry.remove(cur[i].latency);
@@ -112,6 +119,13 @@ public final class RouteTable {
             }
         }
         return null;
+    }
+
+    private void removeFilterMeters(String route) {
+        List<io.micrometer.core.instrument.Meter> old = filterMeters.remove(route);
+        if (old != null) {
+            old.forEach(registry::remove);
+        }
     }
 
     /** Closes the {@link AutoCloseable} filters of every current route (engine shutdown). */

@@ -189,6 +189,16 @@ class HttpMeshFiltersTest {
         assertThat(line.get("status").asInt()).isEqualTo(429);
         assertThat(line.get("route").asText()).isEqualTo("limited");
         assertThat(line.get("reason").asText()).startsWith("rate limited: route=limited");
+        // and the metrics count what happened
+        assertThat(filterEvents("rate-limit", "limited", "listener", "in")).isEqualTo(limited.get());
+        assertThat(filterEvents("rate-limit", "allowed", "listener", "in")).isGreaterThanOrEqualTo(ok.get() + 30);
+    }
+
+    private double filterEvents(String filter, String event, String scope, String scopeName) {
+        var c = proxy.meters.find("xmesh.filter.events").tag("filter", filter).tag("event", event)
+                .tag(scope, scopeName).functionCounter();
+        assertThat(c).as("meter xmesh.filter.events filter=%s event=%s %s=%s", filter, event, scope, scopeName).isNotNull();
+        return c.count();
     }
 
     @Test
@@ -211,6 +221,7 @@ class HttpMeshFiltersTest {
         }
         long chaosForwarded = upstream.received.stream().filter(h -> h.get(":path").startsWith("/chaos/")).count();
         assertThat(chaosForwarded).isEqualTo(n - aborted);
+        assertThat(filterEvents("fault", "aborted", "listener", "in")).isEqualTo(aborted);
     }
 
     @Test
@@ -221,6 +232,7 @@ class HttpMeshFiltersTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("ok /slow/1");
         assertThat(tookMs).isGreaterThanOrEqualTo(300);
+        assertThat(filterEvents("fault", "delayed", "route", "slow")).isEqualTo(1.0);
     }
 
     @Test
