@@ -87,7 +87,15 @@ public record ServiceRequest(boolean mosnShape, String registry, ServiceKey key,
         List<String> methods = methods(service.get("methods"), "service.methods");
         int port = port(service.get("port"), "service.port");
         Map<String, String> params = params(service.get("params"), "service.params");
-        return new ServiceRequest(true, registry, key, methods, port, 100, params);
+        int weight = 100;
+        String w = params.remove("weight");
+        if (w != null) {
+            if (!w.matches("\\d{1,5}") || Integer.parseInt(w) > 10_000) {
+                throw new BadRequestException("service.params.weight", "expected an integer 0-10000, got '" + w + "'");
+            }
+            weight = Integer.parseInt(w);
+        }
+        return new ServiceRequest(true, registry, key, methods, port, weight, params);
     }
 
     private static ServiceRequest parseNative(JsonNode body, JsonNode service) {
@@ -167,7 +175,9 @@ public record ServiceRequest(boolean mosnShape, String registry, ServiceKey key,
             if (!m.isTextual()) {
                 throw new BadRequestException(field + "[" + i + "]", "expected a string, got " + m);
             }
-            out.add(checkMethod(m.asText().trim(), field + "[" + i + "]"));
+            if (!m.asText().isBlank()) { // MOSN's own examples send "methods": [""]
+                out.add(checkMethod(m.asText().trim(), field + "[" + i + "]"));
+            }
         }
         return out;
     }

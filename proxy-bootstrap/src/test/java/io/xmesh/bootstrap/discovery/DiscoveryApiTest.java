@@ -91,6 +91,18 @@ class DiscoveryApiTest {
     }
 
     @Test
+    void mosnsOwnExampleWithAnEmptyMethodAndParamsIsAccepted() throws Exception {
+        String body = "{\"service\":{\"interface\":\"com.test.cc\",\"methods\":[\"\"],\"params\":{\"weight\":50,\"warm\":true}}}";
+        assertThat(ingressOnly.post("/pub", body).body().toString()).isEqualTo("{\"err_no\":0,\"err_msg\":\"\"}");
+        assertThat(zk.providers(new ServiceKey("dubbo", "com.test.cc", "", ""))).singleElement().satisfies(i ->
+        {
+            assertThat(i.parameters()).containsEntry("warm", "true").doesNotContainKey("methods");
+            assertThat(i.weight()).isEqualTo(50);
+        });
+        assertThat(ingressOnly.post("/unpub", body).status()).isEqualTo(200);
+    }
+
+    @Test
     void wrongContentTypeIsRefusedAndTheApiListensOnLoopbackOnly() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + ingressOnly.apiAddress.getPort() + "/pub"))
