@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -64,6 +65,11 @@ class DubboMeshFiltersTest {
                           match: {headers: {x-fault: "abort"}}
                           abort: {percent: 50, error: rejected, message: chaos}
                 routes:
+                  - name: closed
+                    match:
+                      headers:
+                        - {name: x-cluster, exact: "closed"}
+                    cluster: closed-greeters
                   - name: greeter
                     match:
                       headers:
@@ -74,7 +80,13 @@ class DubboMeshFiltersTest {
                     protocol: dubbo
                     hosts:
                       - "127.0.0.1:%d"
-                """.formatted(accessLog.toString().replace("\\", "/"), Greeter.class.getName(), provider.port));
+                  - name: closed-greeters
+                    protocol: dubbo
+                    circuitBreaker: {maxRequests: 0}
+                    hosts:
+                      - "127.0.0.1:%d"
+                """.formatted(accessLog.toString().replace("\\", "/"), Greeter.class.getName(), provider.port,
+                provider.port));
         consumer = new DubboTestApps.Consumer(proxy.listener("dubbo-in").getPort());
         // warm up both Dubbo apps and the proxy once, so that no test pays for class loading
         assertThat(consumer.greeter.greet("warm-up")).isEqualTo("hello warm-up");
@@ -220,6 +232,15 @@ class DubboMeshFiltersTest {
         for (int i = 0; i < 20; i++) {
             assertThat(call("free-" + i, Map.of())).isEqualTo("hello free-" + i);
         }
+    }
+
+    @Test
+    void aClusterOverItsCircuitBreakerLimitRefusesTheDubboCallAtOnce() {
+        int seen = provider.attachments.size();
+        assertThatThrownBy(() -> call("closed", Map.of("x-cluster", "closed")))
+                .isInstanceOf(RpcException.class)
+                .hasMessageContaining("xmesh: circuit breaker open: cluster 'closed-greeters' has 0 requests in flight (max-requests 0)");
+        assertThat(provider.attachments).hasSize(seen);
     }
 
     @Test
