@@ -181,7 +181,8 @@ public final class XmeshServer implements AutoCloseable {
                 hosts.add(new HostSpec(h.hostName(), h.port(), h.weight()));
             }
             clusters.add(new ClusterConfig(cc.name(), cc.protocol(), hosts, cc.lb(), cc.hashKey(), cc.connectTimeout(),
-                    cc.maxConnectionsPerHost(), cc.maxPendingRequests(), cc.maxRequestsPerConnection(), cc.ejection(), cc.codec()));
+                    cc.maxConnectionsPerHost(), cc.maxPendingRequests(), cc.maxRequestsPerConnection(), cc.ejection(), cc.codec(),
+                    cc.circuitBreaker()));
         }
         List<XmeshConfig.ListenerConfig> listeners = new ArrayList<>();
         for (XmeshConfig.ListenerConfig l : config.listeners()) {
