@@ -17,9 +17,14 @@ ls "$home"/lib/codec-http-*.jar        >/dev/null 2>&1 && fail "lib/ still has c
 ls "$home"/plugins/xrpc/xrpc-codec-*.jar >/dev/null 2>&1 || fail "plugins/xrpc/ has no xrpc-codec jar"
 ls "$home"/lib/xrpc-codec-*.jar        >/dev/null 2>&1 && fail "xrpc-codec must not be in lib/"
 
-out=$(cd "$home" && XMESH_HOME="$home" ./bin/xmesh plugins 2>&1) || fail "bin/xmesh plugins failed: $out"
+out=$(cd "$home" && ./bin/xmesh plugins 2>&1) || fail "bin/xmesh plugins failed: $out"
 echo "$out"
 grep -Eq '^protocol +dubbo ' <<<"$out"                  || fail "dubbo protocol not listed"
 grep -Eq '^protocol +xrpc .*plugins/xrpc/xrpc-codec' <<<"$out" || fail "xrpc not listed from plugins/xrpc/"
 grep -Eq '^protocol +http ' <<<"$out"                   && fail "http protocol is listed but was left out"
+val=$("$home/bin/xmesh" validate -c "$home/conf/xmesh.yaml" 2>&1) || fail "conf/xmesh.yaml does not validate: $val"
+echo "$val"
+printf 'listeners:\n  - name: web\n    port: 8080\n    protocols: [http]\n' > "$work/http.yaml"
+if bad=$("$home/bin/xmesh" validate -c "$work/http.yaml" 2>&1); then fail "a config using http validated: $bad"; fi
+grep -q "http" <<<"$bad" || fail "validate did not name the missing http protocol: $bad"
 echo "check-distribution: OK ($(basename "$tarball"))"
