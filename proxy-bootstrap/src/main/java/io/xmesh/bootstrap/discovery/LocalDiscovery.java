@@ -114,11 +114,17 @@ public final class LocalDiscovery implements AutoCloseable {
      * Starts the configured default registry now (an embedded ZooKeeper must be up before applications start), and
      * registers {@link #unpublishAll} as an engine pre-shutdown hook: graceful shutdown unpublishes everything before
      * the listeners stop.
+     *
+     * @throws IllegalStateException when the configured registry cannot start (e.g. the embedded server's port is taken)
      */
     public void start() {
         if (defaultRegistry != null) {
             synchronized (this) {
-                registry(defaultRegistry, "registry");
+                try {
+                    registry(defaultRegistry, "registry");
+                } catch (BadRequestException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
             }
         }
         engine.addPreShutdownHook(() -> unpublishAll(settings.registryWait()));
