@@ -186,6 +186,13 @@ public final class ZookeeperRegistry implements Registry {
             c.getConnectionStateListenable().addListener(this::onConnectionState);
             client = c;
             c.start();
+            if (config.repairIntervalMs() > 0) {
+                n.scheduleWithFixedDelay(() -> {
+                    if (connected && !resyncing) {
+                        submit(this::repair);
+                    }
+                }, config.repairIntervalMs(), config.repairIntervalMs(), TimeUnit.MILLISECONDS);
+            }
             for (Watch w : watches.values()) {
                 startCache(w);
             }
@@ -383,6 +390,21 @@ public final class ZookeeperRegistry implements Registry {
         }
         for (Watch w : ws) {
             scheduleDelivery(w, 0);
+        }
+    }
+
+    /** Worker thread, periodically: re-creates any node this registry keeps that has gone missing. */
+    private void repair() {
+        List<EphemeralNode> nodes = new ArrayList<>();
+        synchronized (lock) {
+            if (lifecycle != Lifecycle.STARTED) {
+                return;
+            }
+            publications.values().forEach(p -> nodes.add(p.node));
+            subscriptions.values().forEach(s -> nodes.add(s.node));
+        }
+        for (EphemeralNode n : nodes) {
+            ensure(n);
         }
     }
 

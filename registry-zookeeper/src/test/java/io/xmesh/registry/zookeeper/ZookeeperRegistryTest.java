@@ -206,6 +206,25 @@ class ZookeeperRegistryTest {
     }
 
     @Test
+    void aNodeDeletedBehindOurBackIsRepaired() throws Exception {
+        try (ZookeeperRegistry r = ZkTestSupport.registry(zk.getConnectString(), "repairInterval=300")) {
+            r.publish(instance("repair.S", "", "", 5000, Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Recorder rec = new Recorder();
+            r.subscribe(new ServiceKey("dubbo", "repair.S", "", ""), Map.of(), rec);
+            await().atMost(Duration.ofSeconds(5)).until(() -> children(observer, "/dubbo/repair.S/consumers").size() == 1);
+            String provider = observer.getChildren().forPath("/dubbo/repair.S/providers").get(0);
+            String consumer = observer.getChildren().forPath("/dubbo/repair.S/consumers").get(0);
+            observer.delete().forPath("/dubbo/repair.S/providers/" + provider);
+            observer.delete().forPath("/dubbo/repair.S/consumers/" + consumer);
+            await().atMost(Duration.ofSeconds(5)).until(() -> observer.checkExists().forPath("/dubbo/repair.S/providers/" + provider) != null
+                    && observer.checkExists().forPath("/dubbo/repair.S/consumers/" + consumer) != null);
+            assertThat(observer.checkExists().forPath("/dubbo/repair.S/providers/" + provider).getEphemeralOwner())
+                    .isEqualTo(ZkTestSupport.session(r));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Set.of("127.0.0.1:5000").equals(rec.addresses()));
+        }
+    }
+
+    @Test
     void worksWhenUsedBeforeStart() throws Exception {
         ZookeeperRegistry r = new ZookeeperRegistryFactory().create(
                 java.net.URI.create("zookeeper://" + zk.getConnectString() + "?timeout=3000"));

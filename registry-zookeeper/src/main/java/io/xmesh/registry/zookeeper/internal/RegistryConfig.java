@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * may lower it), {@code root} (top node, {@code dubbo} like Dubbo's default), {@code application} (the
  * {@code application} parameter of written URLs), {@code release} (the {@code release} parameter),
  * {@code notifyDelay} (ms listeners wait so that bursts of changes arrive as one set),
- * {@code closeTimeout} (ms {@code close()} waits for pending work). Unknown parameters are rejected so that a
+ * {@code closeTimeout} (ms {@code close()} waits for pending work), {@code repairInterval} (ms between checks that
+ * every node this registry keeps still exists; 0 = off). Unknown parameters are rejected so that a
  * typo is not silently ignored.
  *
  * @param connectString      ZooKeeper connect string ({@code host:port,host:port}); for an embedded server, its
@@ -39,10 +40,13 @@ import java.util.TreeSet;
  * @param release            {@code release} written into URLs
  * @param notifyDelayMs      coalescing delay before a listener is told about changes
  * @param closeTimeoutMs     bound on the time close() waits
+ * @param repairIntervalMs   how often, while connected, every node this registry keeps is checked and re-created if
+ *                           missing (e.g. deleted by an operator); 0 = never
  */
 public record RegistryConfig(String connectString, boolean embedded, String bindHost, int embeddedPort, Path dataDir,
                              int tickTime, int connectionTimeoutMs, int sessionTimeoutMs, String root,
-                             String application, String release, int notifyDelayMs, int closeTimeoutMs) {
+                             String application, String release, int notifyDelayMs, int closeTimeoutMs,
+                             int repairIntervalMs) {
 
     /** Dubbo 3.3.6's default root node. */
     public static final String DEFAULT_ROOT = "/dubbo";
@@ -52,7 +56,7 @@ public record RegistryConfig(String connectString, boolean embedded, String bind
     public static final int DEFAULT_PORT = 2181;
 
     private static final Set<String> COMMON = Set.of("timeout", "sessionTimeout", "root", "application", "release",
-            "notifyDelay", "closeTimeout");
+            "notifyDelay", "closeTimeout", "repairInterval");
     private static final Set<String> REMOTE_ONLY = Set.of("backup");
     private static final Set<String> EMBEDDED_ONLY = Set.of("port", "dataDir", "bind", "tickTime");
 
@@ -92,6 +96,7 @@ public record RegistryConfig(String connectString, boolean embedded, String bind
         int session = intParam(q, "sessionTimeout", 30_000, 1, 3_600_000);
         int notifyDelay = intParam(q, "notifyDelay", 50, 0, 10_000);
         int closeTimeout = intParam(q, "closeTimeout", 3000, 0, 60_000);
+        int repair = intParam(q, "repairInterval", 30_000, 0, 86_400_000);
         String root = q.getOrDefault("root", DEFAULT_ROOT);
         if (!root.startsWith("/")) {
             root = "/" + root;
@@ -131,7 +136,7 @@ public record RegistryConfig(String connectString, boolean embedded, String bind
             Path dataDir = q.containsKey("dataDir") ? Path.of(q.get("dataDir")) : null;
             String connectHost = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
             return new RegistryConfig(connectHost + ":" + port, true, bind, port, dataDir, tick, timeout, session, root,
-                    application, release, notifyDelay, closeTimeout);
+                    application, release, notifyDelay, closeTimeout, repair);
         }
 
         if (authority.isEmpty()) {
@@ -150,7 +155,7 @@ public record RegistryConfig(String connectString, boolean embedded, String bind
             cs.append(hp.host.indexOf(':') >= 0 ? "[" + hp.host + "]" : hp.host).append(':').append(hp.port);
         }
         return new RegistryConfig(cs.toString(), false, null, 0, null, 0, timeout, session, root, application, release,
-                notifyDelay, closeTimeout);
+                notifyDelay, closeTimeout, repair);
     }
 
     /** The connect string with the actual port of a started embedded server. */
