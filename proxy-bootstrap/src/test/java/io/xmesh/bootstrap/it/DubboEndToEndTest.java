@@ -62,7 +62,7 @@ class DubboEndToEndTest {
                   - name: slow
                     match: {headers: [{name: service, exact: io.xmesh.bootstrap.it.Greeter}, {name: method, exact: slow}]}
                     cluster: greeters
-                    timeout: 700ms
+                    timeout: 1500ms
                   - name: greeter
                     match: {headers: [{name: service, exact: io.xmesh.bootstrap.it.Greeter}]}
                     cluster: greeters
@@ -121,11 +121,11 @@ class DubboEndToEndTest {
     void slowProviderTimesOutAndUnknownServiceGetsServiceNotFound() throws Exception {
         Engine e = engine("least_request", p1.address());
         int port = e.listenerAddress("dubbo-in").getPort();
-        try (DubboApps.Consumer<Greeter> c = new DubboApps.Consumer<>(Greeter.class, port, 3000);
+        try (DubboApps.Consumer<Greeter> c = new DubboApps.Consumer<>(Greeter.class, port, 6000);
              DubboApps.Consumer<Unrouted> u = new DubboApps.Consumer<>(Unrouted.class, port, 3000)) {
-            assertThatThrownBy(() -> c.service.slow("x", 2000))
+            assertThatThrownBy(() -> c.service.slow("x", 4000))
                     .isInstanceOf(RpcException.class)
-                    .hasMessageContaining("xmesh: timeout: upstream " + p1.address() + " did not answer within 700 ms (route 'slow')");
+                    .hasMessageContaining("xmesh: timeout: upstream " + p1.address() + " did not answer within 1500 ms (route 'slow')");
             assertThat(c.service.slow("y", 10)).isEqualTo("slow y from p1");
             assertThatThrownBy(() -> u.service.hello("x"))
                     .isInstanceOf(RpcException.class)
