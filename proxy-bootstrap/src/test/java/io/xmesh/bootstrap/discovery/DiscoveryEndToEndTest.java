@@ -58,7 +58,7 @@ class DiscoveryEndToEndTest {
         p1 = DubboApps.provider("p1", null, null);
         p2 = DubboApps.provider("p2", null, null);
         q = DubboApps.provider("q", zk.connectString(), "2.0");
-        String registry = "registry: \"zookeeper://" + zk.connectString() + "?timeout=3000&sessionTimeout=20000\"\n";
+        String registry = "registry: \"zookeeper://" + zk.connectString() + "?timeout=3000&sessionTimeout=3000\"\n";
         String ingress = registry + """
                 listeners:
                   - name: in
@@ -203,16 +203,20 @@ class DiscoveryEndToEndTest {
 
     @Test
     @Order(5)
-    void zookeeperOutageKeepsCallsFlowingAndRegistrationsComeBack() throws Exception {
+    void zookeeperOutageLongerThanTheSessionsKeepsCallsFlowingAndRegistrationsComeBack() throws Exception {
+        Set<String> expected = Set.of("127.0.0.1:" + c.listenerPort("in"), "127.0.0.1:" + q.port); // C's xmesh node and q's
         try (Load load = new Load(meshed.greeter(), 1)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> load.ok.get() > 10);
             zk.stop();
             int atStop = load.ok.get();
-            await().atMost(Duration.ofSeconds(10)).until(() -> load.ok.get() > atStop + 100);
+            // down for longer than the sessions (3 s): every session expires; calls must keep succeeding all along
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> load.failures.isEmpty());
+            assertThat(load.ok.get()).isGreaterThan(atStop + 100);
             assertThat(subscribedHosts(b, "")).containsExactly("127.0.0.1:" + c.listenerPort("in"));
             zk.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> providers().equals(
-                    Set.of("127.0.0.1:" + c.listenerPort("in"), "127.0.0.1:" + q.port))); // C's xmesh node and q's
+            await().atMost(Duration.ofSeconds(30)).until(() -> providers().equals(expected));
+            // written again under new sessions: they stay when the server expires the old ones
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(20)).until(() -> providers().equals(expected));
             int afterRestart = load.ok.get();
             await().atMost(Duration.ofSeconds(10)).until(() -> load.ok.get() > afterRestart + 20);
             assertThat(load.failures).isEmpty();
