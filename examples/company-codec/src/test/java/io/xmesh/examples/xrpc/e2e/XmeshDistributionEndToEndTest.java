@@ -138,7 +138,8 @@ class XmeshDistributionEndToEndTest {
 
     /**
      * One port for Dubbo, HTTP and xrpc (listed in that order, the first bytes pick the codec);
-     * bytes of none of them are refused by closing the connection.
+     * bytes of none of them are refused by closing the connection. The Dubbo side uses the
+     * distribution's own sample provider and client ({@code bin/xmesh-sample}).
      */
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -154,7 +155,10 @@ class XmeshDistributionEndToEndTest {
             exchange.close();
         });
         web.start();
+        Path sampleLog = tmp.resolve("xmesh-sample.log");
+        Process sample = startTool(xmeshHome, "bin/xmesh-sample", sampleLog, "serve", "--dubbo-port", "0", "--http-port", "-1");
         try (XrpcServer xrpc = XrpcServer.start(0, "x1")) {
+            int dubboPort = awaitSampleDubboPort(sample, sampleLog);
             int port = freePort();
             Path config = xmeshHome.resolve("conf/one-port.yaml");
             Files.createDirectories(config.getParent());
@@ -172,6 +176,9 @@ class XmeshDistributionEndToEndTest {
                       - name: web
                         protocol: http
                         hosts: ["127.0.0.1:%d"]
+                      - name: greeters
+                        protocol: dubbo
+                        hosts: ["127.0.0.1:%d"]
                     routes:
                       - name: echo
                         match:
@@ -185,7 +192,13 @@ class XmeshDistributionEndToEndTest {
                             - name: ":path"
                               prefix: /hello
                         cluster: web
-                    """.formatted(port, xrpc.port(), web.getAddress().getPort()));
+                      - name: greet
+                        match:
+                          headers:
+                            - name: service
+                              exact: io.xmesh.sample.GreetingService
+                        cluster: greeters
+                    """.formatted(port, xrpc.port(), web.getAddress().getPort(), dubboPort));
             Path log = tmp.resolve("xmesh-one-port.log");
             Process xmesh = start(xmeshHome, log, "run", "--config", config.toString());
             try {
@@ -202,6 +215,11 @@ class XmeshDistributionEndToEndTest {
                                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("hello from http");
+                // Dubbo: a call routed to the sample provider, by the sample client
+                Result call = run(xmeshHome, "bin/xmesh-sample", Duration.ofSeconds(60),
+                        "dubbo-call", "127.0.0.1:" + port, "one port", "--timeout-ms", "10000");
+                assertThat(call.exit).as(call.output).isZero();
+                assertThat(call.output).contains("Hello, one port");
                 // Dubbo: a heartbeat (bytes as Apache Dubbo 3.3.6 sends them) is answered by xmesh
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     s.setSoTimeout(10_000);
@@ -220,6 +238,7 @@ class XmeshDistributionEndToEndTest {
                 stop(xmesh);
             }
         } finally {
+            stop(sample);
             web.stop(0);
         }
     }
@@ -271,8 +290,12 @@ class XmeshDistributionEndToEndTest {
     }
 
     private Result run(Path home, Duration timeout, String... args) throws Exception {
+        return run(home, "bin/xmesh", timeout, args);
+    }
+
+    private Result run(Path home, String tool, Duration timeout, String... args) throws Exception {
         Path out = Files.createTempFile(tmp, "xmesh-", ".out");
-        Process p = start(home, out, args);
+        Process p = startTool(home, tool, out, args);
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("xmesh " + String.join(" ", args) + " did not finish:\n" + Files.readString(out));
@@ -281,8 +304,12 @@ class XmeshDistributionEndToEndTest {
     }
 
     private static Process start(Path home, Path output, String... args) throws IOException {
+        return startTool(home, "bin/xmesh", output, args);
+    }
+
+    private static Process startTool(Path home, String tool, Path output, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/xmesh").toString());
+        command.add(home.resolve(tool).toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
@@ -305,6 +332,23 @@ class XmeshDistributionEndToEndTest {
             }
         }
         throw new AssertionError("xmesh did not listen on " + port + " within 60 s:\n" + Files.readString(log));
+    }
+
+    /** Waits for {@code xmesh-sample serve}'s {@code READY dubbo=<port> ...} line. */
+    private static int awaitSampleDubboPort(Process sample, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        java.util.regex.Pattern ready = java.util.regex.Pattern.compile("READY dubbo=(\\d+)");
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher m = ready.matcher(Files.readString(log));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!sample.isAlive()) {
+                throw new AssertionError("xmesh-sample exited with " + sample.exitValue() + ":\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("xmesh-sample did not get ready within 60 s:\n" + Files.readString(log));
     }
 
     private static void stop(Process p) throws InterruptedException {
