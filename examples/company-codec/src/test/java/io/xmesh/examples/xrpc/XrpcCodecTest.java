@@ -46,6 +46,14 @@ class XrpcCodecTest {
         } finally {
             reply.release();
         }
+        // the engine answers undecodable requests with errorReply(null, id, BAD_REQUEST, ...): no template needed
+        XFrame bad = xrpc.errorReply(null, 11, ErrorKind.BAD_REQUEST, "xmesh: bad request", ByteBufAllocator.DEFAULT);
+        try {
+            assertThat(bad.status()).isEqualTo(XrpcStatus.BAD_REQUEST);
+            assertThat(bad.requestId()).isEqualTo(11);
+        } finally {
+            bad.release();
+        }
         assertThat(XrpcStatus.of(ErrorKind.TIMEOUT)).isEqualTo(XrpcStatus.TIMEOUT);
         assertThat(XrpcStatus.isServerError(XrpcStatus.of(ErrorKind.UPSTREAM_RESET))).isTrue();
         assertThat(XrpcStatus.isServerError(XrpcStatus.of(ErrorKind.RATE_LIMITED))).isFalse();
