@@ -161,6 +161,14 @@ class ClusterPoliciesTest {
             assertThat(get(proxy, "/after/" + i).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
         assertThat(badHost.isEjected()).isFalse();
+        // every request ended: no circuit-breaker unit is left held (connections stay open for reuse)
+        var breaker = proxy.engine.clusters().get("backend").circuitBreaker();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(breaker.inUse(io.xmesh.bootstrap.cluster.CircuitBreaker.Resource.REQUESTS)).isZero();
+            assertThat(breaker.inUse(io.xmesh.bootstrap.cluster.CircuitBreaker.Resource.PENDING_REQUESTS)).isZero();
+            assertThat(breaker.inUse(io.xmesh.bootstrap.cluster.CircuitBreaker.Resource.RETRIES)).isZero();
+            assertThat(breaker.inUse(io.xmesh.bootstrap.cluster.CircuitBreaker.Resource.CONNECTIONS)).isBetween(1, 4);
+        });
         // back in the round robin: it takes about half of the requests again
         assertThat(bad.received.stream().filter(h -> h.get(":path").startsWith("/after/")).count()).isBetween(3L, 7L);
     }
