@@ -129,6 +129,14 @@ class XmeshDistributionEndToEndTest {
                     // 7. heartbeats are answered
                     XrpcMessage pong = client.heartbeat().get(10, TimeUnit.SECONDS);
                     assertThat(pong.isHeartbeat() && pong.isResponse()).isTrue();
+
+                    // 8. a request the codec refuses without losing the stream (no method name) is answered
+                    //    BAD_REQUEST by its id, and the connection keeps working
+                    XrpcMessage bad = client.call(XrpcServer.SERVICE, "", "x", Duration.ofSeconds(10));
+                    assertThat(bad.status()).isEqualTo(XrpcStatus.BAD_REQUEST);
+                    assertThat(bad.payloadText()).startsWith("xmesh:").contains("no service or method");
+                    assertThat(client.call(XrpcServer.SERVICE, "echo", "still here", Duration.ofSeconds(10)).payloadText())
+                            .isEqualTo("still here");
                 }
             } finally {
                 stop(xmesh);
