@@ -247,6 +247,22 @@ public final class Engine implements AutoCloseable {
         return sumOverLoops(s -> s.inflight);
     }
 
+    /**
+     * Bytes written to downstream connections and not yet taken by the clients, summed over every
+     * loop (asks each loop; blocks briefly). Backpressure keeps this near the write-buffer high
+     * water mark per connection however slow a client is.
+     */
+    long pendingDownstreamBytes() {
+        return sumOverLoops(s -> {
+            long n = 0;
+            for (DownstreamConnection d : s.downstreams) {
+                io.netty.channel.ChannelOutboundBuffer ob = d.channel.unsafe().outboundBuffer();
+                n += ob == null ? 0 : ob.totalPendingWriteBytes();
+            }
+            return (int) Math.min(Integer.MAX_VALUE, n);
+        });
+    }
+
     /** Open downstream connections on every loop (asks each loop; blocks briefly). */
     int openDownstreams() {
         return sumOverLoops(s -> s.downstreams.size());

@@ -34,6 +34,8 @@ public final class LpServer implements AutoCloseable {
     public final AtomicInteger requests = new AtomicInteger();
     public final AtomicInteger oneways = new AtomicInteger();
     public final AtomicInteger connections = new AtomicInteger();
+    /** Largest amount of answer bytes this server had queued on one connection (not yet taken by the peer). */
+    public final java.util.concurrent.atomic.AtomicLong maxPendingOutbound = new java.util.concurrent.atomic.AtomicLong();
 
     public LpServer(String name) throws InterruptedException {
         this(name, 0);
@@ -92,12 +94,17 @@ public final class LpServer implements AutoCloseable {
                 }
                 int status = f.header("fail") != null ? 50 : 20;
                 long id = f.requestId();
-                String payload = name + ":" + f.payload();
+                String size = f.header("size");
+                String payload = size != null ? "x".repeat(Integer.parseInt(size)) : name + ":" + f.payload();
                 String delay = f.header("delay");
                 Runnable answer = () -> {
                     ByteBuf b = ctx.alloc().buffer();
                     LpFrame.encode(b, FrameKind.RESPONSE, status, id, Map.of("server", name), payload);
                     ctx.writeAndFlush(b);
+                    io.netty.channel.ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+                    if (ob != null) {
+                        maxPendingOutbound.accumulateAndGet(ob.totalPendingWriteBytes(), Math::max);
+                    }
                 };
                 if (delay != null) {
                     ctx.executor().schedule(answer, Long.parseLong(delay), TimeUnit.MILLISECONDS);
