@@ -95,7 +95,8 @@ public interface XProtocol {
      * carrying this protocol's status for {@code error} and {@code message} as the text the
      * client shows (for Dubbo, the exception message a real Apache Dubbo consumer reports).
      *
-     * @param template  the request's {@link XFrame#replyTemplate()}
+     * @param template  the request's {@link XFrame#replyTemplate()}, or null when the request could not be
+     *                  decoded (a non-fatal {@link CodecException} with a request id): then use a default
      * @param requestId the id the client used for the request
      * @param error     why the proxy answers
      * @param message   human-readable detail, starting with "xmesh: "
