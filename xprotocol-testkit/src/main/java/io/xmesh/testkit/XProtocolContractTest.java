@@ -122,9 +122,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the request by its id). The kit fails such a codec with a message saying so.
  *
  * <h2>Opting out</h2>
- * Each check is one {@code @Test} method. When one truly does not apply to a protocol,
+ * Each check is one public {@code @Test} method. When one truly does not apply to a protocol,
  * override it in the subclass with {@code @Test @Disabled("the reason")}, so the report shows
- * that it was skipped and why.
+ * that it was skipped and why:
+ * <pre>{@code
+ * @Override @Test @Disabled("HTTP/1.1 carries no request id to rewrite")
+ * public void requestIdRewriteRoundTrips() {
+ * }
+ * }</pre>
  *
  * <h2>Threading and cost</h2>
  * Everything runs on the test thread (embedded channels). Samples are meant to be small (up to
@@ -260,7 +265,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("plugin identity: @XmeshPlugin, public no-arg constructor, no static mutable field, META-INF/services entry")
-    void pluginIdentity() throws Exception {
+    public void pluginIdentity() throws Exception {
         Class<? extends XProtocol> type = protocolInstance().getClass();
         XmeshPlugin plugin = type.getAnnotation(XmeshPlugin.class);
         assertNotNull(plugin, type.getName() + " must be annotated with @XmeshPlugin");
@@ -282,7 +287,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("match: own first bytes MATCH, indices and bytes untouched")
-    void matchRecognisesOwnBytes() {
+    public void matchRecognisesOwnBytes() {
         for (FrameSample s : serverSamples()) {
             assertEquals(ProtocolMatch.MATCH, matchWithJunkPrefix(s.bytes(), s.length()),
                     s.name() + ": match() on the whole frame");
@@ -291,7 +296,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("match: too few bytes give NEED_MORE (never NO_MATCH), and MATCH stays MATCH")
-    void matchNeedsMoreOnTooFewBytes() {
+    public void matchNeedsMoreOnTooFewBytes() {
         for (FrameSample s : serverSamples()) {
             assertEquals(ProtocolMatch.NEED_MORE, matchWithJunkPrefix(s.bytes(), 0), s.name() + ": match() on no bytes");
             boolean matched = false;
@@ -308,7 +313,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("match: other protocols' bytes give NO_MATCH")
-    void matchRejectsForeignBytes() {
+    public void matchRejectsForeignBytes() {
         Map<String, byte[]> foreign = foreignSamples();
         for (Map.Entry<String, byte[]> e : foreign.entrySet()) {
             assertEquals(ProtocolMatch.NO_MATCH, matchWithJunkPrefix(e.getValue(), e.getValue().length),
@@ -318,7 +323,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("decode: each server-side sample whole gives the expected frame")
-    void decodesWholeServerFrames() {
+    public void decodesWholeServerFrames() {
         for (FrameSample s : serverSamples()) {
             decodeAndCheck(ProtocolSide.SERVER, List.of(s), List.of(s.bytes()), s.name() + " (whole)");
         }
@@ -326,7 +331,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("decode: each client-side sample whole gives the expected frame")
-    void decodesWholeClientFrames() {
+    public void decodesWholeClientFrames() {
         for (FrameSample s : clientSamples()) {
             decodeAndCheck(ProtocolSide.CLIENT, List.of(s), List.of(s.bytes()), s.name() + " (whole)");
         }
@@ -334,7 +339,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("fragmentation: every split into two reads gives the same frame")
-    void decodesEveryTwoWaySplit() {
+    public void decodesEveryTwoWaySplit() {
         forEachSample((side, s) -> {
             byte[] b = s.bytes();
             for (int cut : splitPoints(b.length)) {
@@ -346,7 +351,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("fragmentation: byte-by-byte reads give the same frame")
-    void decodesByteByByte() {
+    public void decodesByteByByte() {
         forEachSample((side, s) -> {
             if (s.length() > EXHAUSTIVE_LIMIT * 8) {
                 return;
@@ -362,7 +367,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("fragmentation: many frames in one read, and the same stream cut at random")
-    void decodesManyFramesPerRead() {
+    public void decodesManyFramesPerRead() {
         for (ProtocolSide side : ProtocolSide.values()) {
             List<FrameSample> samples = side == ProtocolSide.SERVER ? serverSamples() : clientSamples();
             List<FrameSample> stream = new ArrayList<>(samples);
@@ -386,7 +391,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("request id: setRequestId rewrites in place; encoding forwards the bytes; restoring the id restores the bytes")
-    void requestIdRewriteRoundTrips() {
+    public void requestIdRewriteRoundTrips() {
         forEachSample((side, s) -> {
             List<Long> ids = new ArrayList<>();
             ids.add(s.requestId());
@@ -435,7 +440,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("oversize: one byte over maxFrameLength fails with a fatal FrameTooLargeException; at the limit it decodes")
-    void oversizeFramesAreRefused() {
+    public void oversizeFramesAreRefused() {
         forEachSample((side, s) -> {
             if (s.length() < 2) {
                 return;
@@ -469,7 +474,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("corrupt input: a CodecException and nothing else, whole or byte by byte")
-    void corruptInputFailsWithCodecException() {
+    public void corruptInputFailsWithCodecException() {
         List<CorruptSample> corrupt = corruptSamples();
         assertFalse(corrupt.isEmpty(), "corruptSamples() must supply at least one sample");
         for (CorruptSample c : corrupt) {
@@ -499,7 +504,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("robustness: samples with one byte overwritten give frames or CodecExceptions, never other exceptions")
-    void mutatedSamplesFailOnlyWithCodecExceptions() {
+    public void mutatedSamplesFailOnlyWithCodecExceptions() {
         byte[] values = {0x00, (byte) 0xFF, 0x7F, (byte) 0x80};
         forEachSample((side, s) -> {
             byte[] original = s.bytes();
@@ -523,7 +528,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("heartbeats: heartbeatReply gives a HEARTBEAT_REPLY with the same id that the client side decodes")
-    void heartbeatsAreAnswered() {
+    public void heartbeatsAreAnswered() {
         int checked = 0;
         for (FrameSample s : serverSamples()) {
             if (s.kind() != FrameKind.HEARTBEAT) {
@@ -559,7 +564,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("error replies: every ErrorKind gives a RESPONSE with the request's id that the client side decodes")
-    void errorRepliesDecodeOnTheClientSide() {
+    public void errorRepliesDecodeOnTheClientSide() {
         List<FrameSample> requests = serverSamples().stream().filter(s -> s.kind() == FrameKind.REQUEST).toList();
         for (FrameSample s : requests) {
             ReplyTemplate template;
@@ -605,7 +610,7 @@ public abstract class XProtocolContractTest {
 
     @Test
     @DisplayName("go-away: if the protocol has one, it encodes on the server side and is released")
-    void goAwayEncodesOnTheServerSide() {
+    public void goAwayEncodesOnTheServerSide() {
         XFrame goAway = protocolInstance().goAway(REPLY_ALLOC);
         Assumptions.assumeTrue(goAway != null, "the protocol has no go-away frame (goAway() is null)");
         boolean exact = !(goAway.content().alloc() instanceof PooledByteBufAllocator);

@@ -75,6 +75,19 @@ class ContractCatchesBrokenCodecsTest {
     }
 
     @Test
+    void aCheckCanBeOptedOutOfByOverridingItDisabled() {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(OptedOut.class)).build();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(request, listener);
+        TestExecutionSummary summary = listener.getSummary();
+        assertThat(summary.getTestsFailedCount()).as(failures(summary)).isZero();
+        assertThat(summary.getTestsSkippedCount()).as("the disabled overrides are reported as skipped").isEqualTo(2);
+        assertThat(summary.getTestsStartedCount()).as("the other checks still run, the overridden ones do not")
+                .isEqualTo(summary.getTestsFoundCount() - 2).isGreaterThan(10);
+    }
+
+    @Test
     void theUnbrokenToyPassesTheSameMethods() {
         for (String method : new String[] {"matchRecognisesOwnBytes", "oversizeFramesAreRefused",
                 "corruptInputFailsWithCodecException", "decodesEveryTwoWaySplit", "requestIdRewriteRoundTrips",
@@ -137,6 +150,21 @@ class ContractCatchesBrokenCodecsTest {
                     return false;
                 }
             };
+        }
+    }
+
+    /** Ignores the frame limit, and opts out of the check that would catch it. */
+    public static class OptedOut extends NoLimit {
+        @Override
+        @Test
+        @org.junit.jupiter.api.Disabled("the toy variant ignores the limit on purpose")
+        public void oversizeFramesAreRefused() {
+        }
+
+        @Override
+        @Test
+        @org.junit.jupiter.api.Disabled("the variant is an anonymous class, not a listed plugin")
+        public void pluginIdentity() {
         }
     }
 
