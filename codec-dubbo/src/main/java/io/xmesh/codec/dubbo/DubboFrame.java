@@ -2,6 +2,7 @@ package io.xmesh.codec.dubbo;
 
 import io.netty.buffer.ByteBuf;
 import io.xmesh.codec.dubbo.internal.BodyFormatException;
+import io.xmesh.codec.dubbo.internal.BodyWriter;
 import io.xmesh.codec.dubbo.internal.Descriptors;
 import io.xmesh.codec.dubbo.internal.Hessian2Reader;
 import io.xmesh.codec.dubbo.internal.JsonbReader;
@@ -11,6 +12,7 @@ import io.xmesh.xprotocol.codec.CodecException;
 import io.xmesh.xprotocol.codec.FrameKind;
 import io.xmesh.xprotocol.codec.ReplyTemplate;
 import io.xmesh.xprotocol.codec.RoutingHeaders;
+import io.xmesh.xprotocol.codec.XFrame;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,7 +80,9 @@ import java.util.function.BiConsumer;
  */
 public final class DubboFrame extends AbstractXFrame {
 
-    private final int base;
+    /** The frame's bytes: {@code content} until {@link #setHeader} replaces them. */
+    private ByteBuf bytes;
+    private int base;
     private final FrameKind kind;
     private final DubboReplyTemplate template;
 
@@ -113,10 +117,11 @@ public final class DubboFrame extends AbstractXFrame {
      */
     DubboFrame(ByteBuf content, DubboReplyTemplate template, ParseContext context) {
         super(content);
-        this.base = content.readerIndex();
+        this.bytes = content;
+        this.base = bytes.readerIndex();
         this.template = template;
         this.context = context;
-        this.kind = kindOf(content.getUnsignedByte(base + DubboWire.FLAG_OFFSET));
+        this.kind = kindOf(bytes.getUnsignedByte(base + DubboWire.FLAG_OFFSET));
     }
 
     private ParseContext context() {
@@ -150,7 +155,7 @@ public final class DubboFrame extends AbstractXFrame {
 
     /** The flag byte (request, two-way, event bits and serialization id). */
     public int flag() {
-        return content.getUnsignedByte(base + DubboWire.FLAG_OFFSET);
+        return bytes.getUnsignedByte(base + DubboWire.FLAG_OFFSET);
     }
 
     /** The serialization id (low 5 bits of the flag). */
@@ -175,18 +180,18 @@ public final class DubboFrame extends AbstractXFrame {
 
     /** Length of the body (the frame without its 16-byte header). */
     public int bodyLength() {
-        return content.getInt(base + DubboWire.LENGTH_OFFSET);
+        return bytes.getInt(base + DubboWire.LENGTH_OFFSET);
     }
 
     @Override
     public long requestId() {
-        return content.getLong(base + DubboWire.ID_OFFSET);
+        return bytes.getLong(base + DubboWire.ID_OFFSET);
     }
 
     /** Rewrites bytes 4-11 of the content in place: no copy, no allocation. */
     @Override
     public void setRequestId(long requestId) {
-        content.setLong(base + DubboWire.ID_OFFSET, requestId);
+        bytes.setLong(base + DubboWire.ID_OFFSET, requestId);
     }
 
     /** The status byte for responses and heartbeat replies; 0 for requests. */
@@ -195,7 +200,7 @@ public final class DubboFrame extends AbstractXFrame {
         if (isRequest()) {
             return 0;
         }
-        return content.getUnsignedByte(base + DubboWire.STATUS_OFFSET);
+        return bytes.getUnsignedByte(base + DubboWire.STATUS_OFFSET);
     }
 
     /** True for a response (or heartbeat reply) whose status is not 20 OK. */
@@ -272,10 +277,10 @@ public final class DubboFrame extends AbstractXFrame {
         Map<String, String> all = new LinkedHashMap<>();
         try {
             if (serializationId() == DubboWire.SERIALIZATION_HESSIAN2) {
-                new Hessian2Reader(content, attachmentsStart, bodyEnd()).withClassDefinitions(argumentClasses)
+                new Hessian2Reader(bytes, attachmentsStart, bodyEnd()).withClassDefinitions(argumentClasses)
                         .readStringMap(all);
             } else {
-                new JsonbReader(content, attachmentsStart, bodyEnd()).readStringMapDocument(all);
+                new JsonbReader(bytes, attachmentsStart, bodyEnd()).readStringMapDocument(all);
             }
         } catch (BodyFormatException | IndexOutOfBoundsException e) {
             throw unreadable(e.getMessage(), e);
@@ -297,12 +302,172 @@ public final class DubboFrame extends AbstractXFrame {
     }
 
     /**
-     * Not supported: appending an attachment would grow the frame, and a frame's content buffer
-     * is fixed. Always returns false and leaves the frame unchanged.
+     * Sets a string attachment (used for tracing headers): replaces the value of an existing
+     * attachment {@code name}, or adds the entry at the end of the attachment map. The frame's
+     * bytes are rebuilt once into a new buffer (from the same allocator) with the body length
+     * (and, in fastjson2, the attachment value's length prefix) updated; the old bytes are
+     * released. Not allowed (returns false, frame unchanged) for: frames other than calls,
+     * serializations other than hessian2 and fastjson2, an unreadable body, a null attachment
+     * map, the five body fields ({@code service}, {@code method}, {@code version},
+     * {@code dubbo}, {@code parameter-types}). Only the frame's sole owner may call it (no
+     * outstanding {@link #retain()} and no borrowed {@link #content()} in use): the frame gives
+     * up its reference to the old bytes and holds the new ones with a count of one. Called on
+     * the frame's event loop; not on the hot path (one copy of the frame).
+     *
+     * @return whether the attachment was set
      */
     @Override
     public boolean setHeader(String name, String value) {
-        return false;
+        if (!isCall() || name == null || value == null
+                || name.equals(RoutingHeaders.SERVICE) || name.equals(RoutingHeaders.METHOD)
+                || name.equals(RoutingHeaders.VERSION) || name.equals(DubboWire.HEADER_DUBBO)
+                || name.equals(DubboWire.HEADER_PARAMETER_TYPES)) {
+            return false;
+        }
+        int ser = serializationId();
+        if (ser != DubboWire.SERIALIZATION_HESSIAN2 && ser != DubboWire.SERIALIZATION_FASTJSON2) {
+            return false;
+        }
+        try {
+            locateAttachments();
+        } catch (CodecException e) {
+            return false;
+        }
+        boolean hessian = ser == DubboWire.SERIALIZATION_HESSIAN2;
+        int cutStart = -1;
+        int cutEnd = -1;
+        int mapEnd = -1;
+        try {
+            if (hessian) {
+                Hessian2Reader r = new Hessian2Reader(bytes, attachmentsStart, bodyEnd())
+                        .withClassDefinitions(argumentClasses);
+                if (!r.beginMap()) {
+                    return false;
+                }
+                while (true) {
+                    int at = r.position();
+                    if (r.endOfMap()) {
+                        mapEnd = at;
+                        break;
+                    }
+                    boolean match = r.matchKey(name);
+                    int valueStart = r.position();
+                    r.skipValue();
+                    if (match) {
+                        cutStart = valueStart;
+                        cutEnd = r.position();
+                    }
+                }
+            } else {
+                JsonbReader r = new JsonbReader(bytes, attachmentsStart, bodyEnd());
+                if (!r.beginMapDocument()) {
+                    return false;
+                }
+                while (true) {
+                    int at = r.position();
+                    if (r.endOfMap()) {
+                        mapEnd = at;
+                        break;
+                    }
+                    boolean match = r.matchKey(name);
+                    int valueStart = r.position();
+                    r.skipValue();
+                    if (match) {
+                        cutStart = valueStart;
+                        cutEnd = r.position();
+                    }
+                }
+            }
+        } catch (BodyFormatException | IndexOutOfBoundsException e) {
+            return false;
+        }
+        ByteBuf insert = bytes.alloc().heapBuffer(name.length() + value.length() + 16);
+        try {
+            if (cutStart < 0) { // a new entry before the end of the map
+                cutStart = mapEnd;
+                cutEnd = mapEnd;
+                if (hessian) {
+                    BodyWriter.writeHessianString(insert, name);
+                } else {
+                    BodyWriter.writeJsonbString(insert, name);
+                }
+            }
+            if (hessian) {
+                BodyWriter.writeHessianString(insert, value);
+            } else {
+                BodyWriter.writeJsonbString(insert, value);
+            }
+            long delta = (long) insert.readableBytes() - (cutEnd - cutStart);
+            long newBody = (long) bodyLength() + delta;
+            if (newBody > Integer.MAX_VALUE - DubboWire.HEADER_LENGTH) {
+                return false;
+            }
+            int frameEnd = bodyEnd();
+            ByteBuf rebuilt = bytes.alloc().buffer((int) (DubboWire.HEADER_LENGTH + newBody));
+            rebuilt.writeBytes(bytes, base, cutStart - base);
+            rebuilt.writeBytes(insert);
+            rebuilt.writeBytes(bytes, cutEnd, frameEnd - cutEnd);
+            rebuilt.setInt(DubboWire.LENGTH_OFFSET, (int) newBody);
+            if (!hessian) {
+                int prefix = attachmentsStart - base;
+                rebuilt.setInt(prefix, (int) (rebuilt.getInt(prefix) + delta));
+            }
+            int oldBase = base;
+            ByteBuf old = bytes;
+            bytes = rebuilt;
+            base = 0;
+            argumentsStart -= oldBase;
+            attachmentsStart -= oldBase;
+            old.release();
+            return true;
+        } finally {
+            insert.release();
+        }
+    }
+
+    /** {@inheritDoc} The current bytes (new ones after {@link #setHeader}). <b>Borrowed</b>. */
+    @Override
+    public ByteBuf content() {
+        return bytes;
+    }
+
+    @Override
+    public int refCnt() {
+        return bytes.refCnt();
+    }
+
+    @Override
+    public XFrame retain() {
+        bytes.retain();
+        return this;
+    }
+
+    @Override
+    public XFrame retain(int increment) {
+        bytes.retain(increment);
+        return this;
+    }
+
+    @Override
+    public XFrame touch() {
+        bytes.touch();
+        return this;
+    }
+
+    @Override
+    public XFrame touch(Object hint) {
+        bytes.touch(hint);
+        return this;
+    }
+
+    @Override
+    public boolean release() {
+        return bytes.release();
+    }
+
+    @Override
+    public boolean release(int decrement) {
+        return bytes.release(decrement);
     }
 
     private int bodyStart() {
@@ -328,7 +493,7 @@ public final class DubboFrame extends AbstractXFrame {
         int ser = serializationId();
         try {
             if (ser == DubboWire.SERIALIZATION_HESSIAN2) {
-                Hessian2Reader r = context().hessian().reset(content, bodyStart(), bodyEnd());
+                Hessian2Reader r = context().hessian().reset(bytes, bodyStart(), bodyEnd());
                 dubboVersion = r.readString();
                 service = r.readString();
                 version = r.readString();
@@ -336,7 +501,7 @@ public final class DubboFrame extends AbstractXFrame {
                 parameterTypes = r.readString();
                 argumentsStart = r.position();
             } else if (ser == DubboWire.SERIALIZATION_FASTJSON2) {
-                JsonbReader r = context().jsonb().reset(content, bodyStart(), bodyEnd());
+                JsonbReader r = context().jsonb().reset(bytes, bodyStart(), bodyEnd());
                 dubboVersion = r.readStringDocument();
                 service = r.readStringDocument();
                 version = r.readStringDocument();
@@ -371,7 +536,7 @@ public final class DubboFrame extends AbstractXFrame {
             int args = Descriptors.countParameters(parameterTypes);
             int start;
             if (serializationId() == DubboWire.SERIALIZATION_HESSIAN2) {
-                Hessian2Reader r = context().hessian().reset(content, argumentsStart, bodyEnd());
+                Hessian2Reader r = context().hessian().reset(bytes, argumentsStart, bodyEnd());
                 for (int i = 0; i < args; i++) {
                     r.skipValue();
                 }
@@ -384,7 +549,7 @@ public final class DubboFrame extends AbstractXFrame {
                     }
                 }
             } else {
-                JsonbReader r = context().jsonb().reset(content, argumentsStart, bodyEnd());
+                JsonbReader r = context().jsonb().reset(bytes, argumentsStart, bodyEnd());
                 for (int i = 0; i < args; i++) {
                     r.skipDocument();
                 }
@@ -408,7 +573,7 @@ public final class DubboFrame extends AbstractXFrame {
         locateAttachments();
         try {
             if (serializationId() == DubboWire.SERIALIZATION_HESSIAN2) {
-                Hessian2Reader r = context().hessian().reset(content, attachmentsStart, bodyEnd())
+                Hessian2Reader r = context().hessian().reset(bytes, attachmentsStart, bodyEnd())
                         .withClassDefinitions(argumentClasses);
                 if (r.beginMap()) {
                     while (!r.endOfMap()) {
@@ -419,7 +584,7 @@ public final class DubboFrame extends AbstractXFrame {
                     }
                 }
             } else {
-                JsonbReader r = context().jsonb().reset(content, attachmentsStart, bodyEnd());
+                JsonbReader r = context().jsonb().reset(bytes, attachmentsStart, bodyEnd());
                 if (r.beginMapDocument()) {
                     while (!r.endOfMap()) {
                         if (r.matchKey(name)) {

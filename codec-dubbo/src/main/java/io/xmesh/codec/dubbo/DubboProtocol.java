@@ -200,6 +200,23 @@ public final class DubboProtocol implements XProtocol {
     }
 
     /**
+     * Dubbo's READONLY event, which a provider sends to its consumers when it starts shutting
+     * down: flag {@code a2} (request, event, one-way, hessian2), status 0, id 0, body the hessian
+     * string "R" ({@code 01 52}). An Apache Dubbo consumer marks the connection read-only and
+     * sends no new requests on it, while answers to requests in flight still arrive.
+     *
+     * @return a new frame ({@link io.xmesh.xprotocol.codec.FrameKind#ONEWAY}, an event),
+     *         <b>ownership transferred</b>
+     */
+    @Override
+    public XFrame goAway(ByteBufAllocator alloc) {
+        ByteBuf out = alloc.buffer(DubboWire.HEADER_LENGTH + 2);
+        writeHeader(out, DubboWire.FLAG_REQUEST | DubboWire.FLAG_EVENT | DubboWire.SERIALIZATION_HESSIAN2, 0, 0L);
+        BodyWriter.writeHessianString(out, "R");
+        return finish(out, DubboWire.SERIALIZATION_HESSIAN2);
+    }
+
+    /**
      * See the class javadoc for statuses and body encoding.
      *
      * @param template a {@link DubboReplyTemplate} (anything else is treated as hessian2)

@@ -174,7 +174,7 @@ class DubboCodecPropertiesTest {
         return b;
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 1000)
     void mutatedGoldenFramesGiveAFrameOrATypedError(@ForAll("mutations") Mutation m) {
         byte[] bytes = mutate(m);
         ByteBuf source = Unpooled.buffer(bytes.length).writeBytes(bytes);

@@ -37,9 +37,8 @@ class DubboContractTest extends XProtocolContractTest {
     protected List<FrameSample> serverInbound() {
         List<FrameSample> out = new ArrayList<>();
         for (String ser : new String[]{"hessian2", "fastjson2"}) {
-            out.add(sample(ser + "-greet-string-request.hex"));
+            // kept few: the kit splits every sample at every point (the golden tests cover the rest)
             out.add(sample(ser + "-grouped-greet-request.hex"));
-            out.add(sample(ser + "-describe-null-request.hex"));
             out.add(sample(ser + "-heartbeat-request.hex"));
         }
         return out;
@@ -50,9 +49,9 @@ class DubboContractTest extends XProtocolContractTest {
         List<FrameSample> out = new ArrayList<>();
         for (String ser : new String[]{"hessian2", "fastjson2"}) {
             out.add(sample(ser + "-greet-string-response.hex"));
-            out.add(sample(ser + "-wrong-version-response.hex"));
             out.add(sample(ser + "-heartbeat-reply.hex"));
         }
+        out.add(sample("hessian2-wrong-version-response.hex"));
         return out;
     }
 

@@ -68,6 +68,19 @@ class DubboRepliesTest {
     }
 
     @Test
+    void goAwayIsDubbosReadonlyEvent() {
+        XFrame f = protocol.goAway(alloc);
+        try {
+            assertThat(TestFrames.hex(bytes(f))).isEqualTo("dabba2000000000000000000000000020152");
+            assertThat(f.kind()).isEqualTo(FrameKind.ONEWAY);
+            assertThat(((DubboFrame) f).isEvent()).isTrue();
+            assertThat(f.header("service")).isNull();
+        } finally {
+            f.release();
+        }
+    }
+
+    @Test
     void statusMapping() {
         assertThat(DubboProtocol.statusOf(ErrorKind.NO_ROUTE)).isEqualTo(60);
         assertThat(DubboProtocol.statusOf(ErrorKind.NO_HEALTHY_HOST)).isEqualTo(60);

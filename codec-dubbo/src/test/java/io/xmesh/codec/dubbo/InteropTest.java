@@ -27,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class InteropTest {
     static final String SERVICE = GreetingService.class.getName();
+    /** Generous: the machine running CI is shared; no test here waits for a timeout. */
+    static final int CALL_TIMEOUT_MS = 20_000;
     static DubboApps.Provider provider;
     static CodecRelay relay;
 
@@ -44,6 +46,9 @@ class InteropTest {
             }
             if ("busy".equals(group)) {
                 return new CodecRelay.Refusal(ErrorKind.OVERLOADED, "xmesh: cluster busy");
+            }
+            if ("describe".equals(f.header("method")) && !f.setHeader("x-trace", "t-" + f.requestId())) {
+                return new CodecRelay.Refusal(ErrorKind.INTERNAL, "xmesh: setHeader failed");
             }
             return null;
         });
@@ -68,7 +73,7 @@ class InteropTest {
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void everyArgumentShapeThroughTheRelay(String ser) {
         int expectedId = "hessian2".equals(ser) ? 2 : 23;
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, null, null, 60000)) {
+        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, null, null, 60000, CALL_TIMEOUT_MS)) {
             GreetingService s = c.service;
             assertThat(s.greet("n0-abcdefgh")).isEqualTo("Hello, n0-abcdefgh from plain");
             byte[] big = new byte[200_000];
@@ -85,7 +90,8 @@ class InteropTest {
             Person p = s.person(new Person("ann", 42, List.of("a", "b"), Map.of("k", "v")));
             assertThat(p.getServedBy()).isEqualTo("plain");
             assertThat(p.getTags()).containsExactly("a", "b");
-            assertThat(s.describe(null)).isEqualTo("null from plain");
+            // the relay added attachment x-trace (setHeader) and the real provider received it
+            assertThat(s.describe(null)).matches("null from plain trace=t--?[0-9]+");
             assertThatThrownBy(() -> s.fail("reason-0")).isInstanceOfSatisfying(BusinessException.class, e -> {
                 assertThat(e.getCode()).isEqualTo("BIZ-42");
                 assertThat(e.getMessage()).isEqualTo(directBusinessExceptionMessage(ser));
@@ -113,7 +119,7 @@ class InteropTest {
         if ("hessian2".equals(ser)) {
             return "rejected: reason-0 by plain";
         }
-        try (DubboApps.Consumer direct = new DubboApps.Consumer(provider.port, ser, null, null, 60000)) {
+        try (DubboApps.Consumer direct = new DubboApps.Consumer(provider.port, ser, null, null, 60000, CALL_TIMEOUT_MS)) {
             BusinessException e = (BusinessException) org.assertj.core.api.Assertions.catchThrowable(
                     () -> direct.service.fail("reason-0"));
             assertThat(e.getCode()).isEqualTo("BIZ-42");
@@ -124,7 +130,7 @@ class InteropTest {
     @ParameterizedTest
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void groupAndVersionAreReadAndRouted(String ser) {
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, DubboApps.GROUP, DubboApps.VERSION, 60000)) {
+        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, DubboApps.GROUP, DubboApps.VERSION, 60000, CALL_TIMEOUT_MS)) {
             assertThat(c.service.greet("n1")).isEqualTo("Hello, n1 from g1:1.2.3");
             assertThatThrownBy(() -> c.service.fail("r")).isInstanceOfSatisfying(BusinessException.class,
                     e -> assertThat(e.getCode()).isEqualTo("BIZ-42"));
@@ -146,15 +152,15 @@ class InteropTest {
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void errorRepliesAreShownByTheRealConsumer(String ser) {
         int before = relay.errorRepliesSent.get();
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "reject-me", "1.0.0", 60000)) {
+        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "reject-me", "1.0.0", 60000, CALL_TIMEOUT_MS)) {
             Throwable t = catchThrowable(() -> c.service.greet("n2"));
             assertThat(messages(t)).contains("xmesh: no route for service " + SERVICE + " version 1.0.0");
         }
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "slow", null, 60000)) {
+        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "slow", null, 60000, CALL_TIMEOUT_MS)) {
             Throwable t = catchThrowable(() -> c.service.greet("n3"));
             assertThat(messages(t)).contains("xmesh: upstream timeout after 3000 ms (é€)").containsIgnoringCase("timeout");
         }
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "busy", null, 60000)) {
+        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "busy", null, 60000, CALL_TIMEOUT_MS)) {
             Throwable t = catchThrowable(() -> c.service.greet("n4"));
             assertThat(messages(t)).contains("xmesh: cluster busy");
         }
@@ -166,12 +172,39 @@ class InteropTest {
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void heartbeatsAreAnsweredByTheRelay(String ser) throws Exception {
         int before = relay.heartbeatsAnswered.get();
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, null, null, 500)) {
+        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, null, null, 500, CALL_TIMEOUT_MS)) {
             assertThat(c.service.greet("a")).isEqualTo("Hello, a from plain");
             Thread.sleep(1800);
             assertThat(c.service.greet("b")).isEqualTo("Hello, b from plain");
         }
         assertThat(relay.heartbeatsAnswered.get()).isGreaterThan(before);
+        assertThat(relay.errors).isEmpty();
+    }
+
+    /**
+     * The consumer knows two addresses: the relay and the provider itself. Before the relay's
+     * go-away some calls go through the relay; after it, none do: the real consumer read the
+     * READONLY event and stopped choosing that connection.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hessian2", "fastjson2"})
+    void goAwayMakesTheRealConsumerStopUsingTheConnection(String ser) throws Exception {
+        try (DubboApps.Consumer c = new DubboApps.Consumer(new int[]{relay.port(), provider.port}, ser, null, null,
+                60000, CALL_TIMEOUT_MS)) {
+            for (int i = 0; i < 30; i++) {
+                assertThat(c.service.greet("before")).isEqualTo("Hello, before from plain");
+            }
+            assertThat(relay.seen).as("calls through the relay before go-away").isNotEmpty();
+            relay.goAwayAll();
+            Thread.sleep(500);
+            relay.seen.clear();
+            for (int i = 0; i < 30; i++) {
+                assertThat(c.service.greet("after")).isEqualTo("Hello, after from plain");
+            }
+            assertThat(relay.seen).as("calls through the relay after go-away").isEmpty();
+            // and not because the frame broke the connection: the consumer kept it open
+            assertThat(relay.activeDownstreams()).isGreaterThanOrEqualTo(1);
+        }
         assertThat(relay.errors).isEmpty();
     }
 

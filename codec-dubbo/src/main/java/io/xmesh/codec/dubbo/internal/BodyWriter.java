@@ -85,6 +85,17 @@ public final class BodyWriter {
         int lengthIndex = out.writerIndex();
         out.writeInt(0);
         int start = out.writerIndex();
+        writeJsonbString(out, s);
+        out.setInt(lengthIndex, out.writerIndex() - start);
+    }
+
+    /**
+     * Writes a JSONB string alone (no length prefix), as inside an object: ASCII as
+     * {@code 0x49+len} or {@code 0x79} + length, anything else as {@code 0x7a} + UTF-8.
+     *
+     * @param out receives the bytes, <b>borrowed</b>
+     */
+    public static void writeJsonbString(ByteBuf out, String s) {
         if (isAscii(s)) {
             int len = s.length();
             if (len <= 47) {
@@ -100,7 +111,6 @@ public final class BodyWriter {
             writeJsonbInt(out, utf8.length);
             out.writeBytes(utf8);
         }
-        out.setInt(lengthIndex, out.writerIndex() - start);
     }
 
     private static boolean isAscii(String s) {

@@ -365,12 +365,35 @@ public final class JsonbReader {
         return switch (type) {
             case 0x79 -> StandardCharsets.ISO_8859_1;
             case 0x7a -> StandardCharsets.UTF_8;
-            case 0x7b -> StandardCharsets.UTF_16;
-            case 0x7c -> StandardCharsets.UTF_16LE;
-            case 0x7d -> StandardCharsets.UTF_16BE;
             case 0x7e -> Charset.forName("GB18030");
             default -> throw corrupt("not a string type 0x" + Integer.toHexString(type));
         };
+    }
+
+    /**
+     * UTF-16 code units as they are, lone surrogates included (as fastjson2 reads them; the
+     * JDK's decoders would replace those). 0x7c little-endian, 0x7d big-endian, 0x7b big-endian
+     * unless a byte-order mark says otherwise.
+     */
+    private String utf16(int start, int len, int type) {
+        if ((len & 1) != 0) {
+            throw corrupt("odd UTF-16 byte length " + len);
+        }
+        boolean little = type == 0x7c;
+        int i = start;
+        int end = start + len;
+        if (type == 0x7b && len >= 2) {
+            int bom = buf.getUnsignedShort(start);
+            if (bom == 0xfeff || bom == 0xfffe) {
+                little = bom == 0xfffe;
+                i += 2;
+            }
+        }
+        char[] out = new char[(end - i) / 2];
+        for (int n = 0; i < end; i += 2, n++) {
+            out[n] = (char) (little ? buf.getUnsignedShortLE(i) : buf.getUnsignedShort(i));
+        }
+        return new String(out);
     }
 
     /** Reads a string (any form, symbols resolved) or null. */
@@ -392,7 +415,13 @@ public final class JsonbReader {
             pos += len;
             return s;
         }
-        if (b >= 0x7a && b <= 0x7e) {
+        if (b >= 0x7b && b <= 0x7d) {
+            int len = readLength();
+            String s = utf16(pos, len, b);
+            pos += len;
+            return s;
+        }
+        if (b == 0x7a || b == 0x7e) {
             int len = readLength();
             String s = buf.toString(pos, len, charsetOf(b));
             pos += len;

@@ -62,6 +62,21 @@ public final class CodecRelay implements AutoCloseable {
     public final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
     public final AtomicInteger heartbeatsAnswered = new AtomicInteger();
     public final AtomicInteger errorRepliesSent = new AtomicInteger();
+    private final Queue<Channel> downstreams = new ConcurrentLinkedQueue<>();
+
+    /** How many consumer connections are open. */
+    public long activeDownstreams() {
+        return downstreams.stream().filter(Channel::isActive).count();
+    }
+
+    /** Sends {@link DubboProtocol#goAway} on every open downstream connection. */
+    public void goAwayAll() {
+        for (Channel ch : downstreams) {
+            if (ch.isActive()) {
+                ch.eventLoop().execute(() -> ch.writeAndFlush(protocol.goAway(ch.alloc())));
+            }
+        }
+    }
 
     public CodecRelay(int upstreamPort, Function<DubboFrame, Refusal> rule) throws InterruptedException {
         this.upstreamPort = upstreamPort;
@@ -90,6 +105,7 @@ public final class CodecRelay implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel down = ctx.channel();
+            downstreams.add(down);
             ChannelFuture f = new Bootstrap().group(down.eventLoop()).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -101,14 +101,34 @@ public final class DubboApps {
          * @param heartbeatMs   the consumer's idle heartbeat interval
          */
         public Consumer(int port, String serialization, String group, String version, int heartbeatMs) {
+            this(port, serialization, group, version, heartbeatMs, 3000);
+        }
+
+        /**
+         * @param timeoutMs the consumer's call timeout: 3000 as in dubbo-facts for captures; the
+         *                  interop tests use more so that a loaded CI machine cannot time them out
+         */
+        public Consumer(int port, String serialization, String group, String version, int heartbeatMs, int timeoutMs) {
+            this(new int[]{port}, serialization, group, version, heartbeatMs, timeoutMs);
+        }
+
+        /** A consumer of several direct addresses (Dubbo load-balances over them, skipping unavailable ones). */
+        public Consumer(int[] ports, String serialization, String group, String version, int heartbeatMs, int timeoutMs) {
             bootstrap = DubboBootstrap.newInstance(new FrameworkModel());
             ApplicationConfig app = new ApplicationConfig("interop-consumer");
             app.setQosEnable(false);
             ReferenceConfig<GreetingService> ref = new ReferenceConfig<>();
             ref.setInterface(GreetingService.class);
-            ref.setUrl("dubbo://127.0.0.1:" + port + "/" + GreetingService.class.getName()
-                    + "?serialization=" + serialization + "&prefer.serialization=" + serialization);
-            ref.setTimeout(3000);
+            StringBuilder urls = new StringBuilder();
+            for (int port : ports) {
+                if (urls.length() > 0) {
+                    urls.append(';');
+                }
+                urls.append("dubbo://127.0.0.1:").append(port).append('/').append(GreetingService.class.getName())
+                        .append("?serialization=").append(serialization).append("&prefer.serialization=").append(serialization);
+            }
+            ref.setUrl(urls.toString());
+            ref.setTimeout(timeoutMs);
             ref.setRetries(0);
             ref.setCheck(false);
             if (group != null) {

@@ -36,7 +36,9 @@ public class GreetingServiceImpl implements GreetingService {
 
     @Override
     public String describe(String maybeNull) {
-        return maybeNull == null ? "null from " + tag : maybeNull + " from " + tag;
+        // an attachment a proxy may add (XFrame.setHeader): shown so tests can see it arrived
+        Object trace = org.apache.dubbo.rpc.RpcContext.getServerAttachment().getObjectAttachment("x-trace");
+        return (maybeNull == null ? "null" : maybeNull) + " from " + tag + (trace == null ? "" : " trace=" + trace);
     }
 
     @Override
