@@ -30,6 +30,9 @@ class JmhSmokeTest {
             names.add(e.getUsername());
         }
         assertThat(names).as("benchmarks found by the JMH annotation processor").isNotEmpty();
+        // JMH refuses to run while another JMH run holds /tmp/jmh.lock (it protects measurements). A smoke run measures
+        // nothing, and CI machines or shared workstations may run real benchmarks at the same time.
+        System.setProperty("jmh.ignoreLock", "true");
         Options opts = new OptionsBuilder()
                 .include(System.getProperty("benchmarks.smoke.include", "io\\.xmesh\\.benchmarks\\..*"))
                 .forks(0)

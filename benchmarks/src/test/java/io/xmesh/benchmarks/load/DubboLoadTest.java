@@ -41,7 +41,7 @@ class DubboLoadTest {
     void closedLoopVerifiesEveryAnswerAndStopsAtTheRequestLimit() throws Exception {
         // the duration is only a bound here: the run ends when every connection has had its 200 answers
         DubboLoad.Result r = DubboLoad.run(opts("127.0.0.1:" + backends.dubboPort(), 3, 8, 0, 60, 600, 40));
-        assertThat(r.errors()).isZero();
+        assertThat(r.errors()).as(r.summary()).isZero();
         assertThat(r.completed()).isEqualTo(600); // 200 per connection, then stop
         assertThat(r.latencyNanos().getTotalCount()).isEqualTo(r.measured());
         assertThat(r.summary()).contains("RESULT label=127.0.0.1:" + backends.dubboPort()).contains("errors=0");
@@ -51,7 +51,7 @@ class DubboLoadTest {
     void openLoopSendsAtTheConfiguredRate() throws Exception {
         // in-flight cap high enough never to hold back a due request, however slow this shared machine is
         DubboLoad.Result r = DubboLoad.run(opts("127.0.0.1:" + backends.dubboPort(), 2, 1000, 1000, 1.0, 0, 0));
-        assertThat(r.errors()).isZero();
+        assertThat(r.errors()).as(r.summary()).isZero();
         // 1 s at 1000/s over 2 connections: 500 due on each (sent late if the machine is slow, but sent)
         assertThat(r.completed()).isBetween(998L, 1002L);
         assertThat(r.summary()).contains("open loop at 1000 req/s");
