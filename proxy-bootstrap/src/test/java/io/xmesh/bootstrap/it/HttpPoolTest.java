@@ -52,6 +52,15 @@ class HttpPoolTest {
             ex.getResponseBody().write(b);
             ex.close();
         });
+        web.createContext("/upload", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(body);
+            byte[] b = (body.length + " bytes, crc " + crc.getValue()).getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
         web.start();
         Engine e = null;
         try {
@@ -82,6 +91,16 @@ class HttpPoolTest {
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("you asked for n=" + i);
             }
+            // a streamed request body (DATA frames) reaches the upstream whole
+            byte[] big = new byte[3 * 1024 * 1024 + 17];
+            new java.util.Random(7).nextBytes(big);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(big);
+            HttpResponse<String> up = clients.get(0).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(big)).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(up.body()).isEqualTo(big.length + " bytes, crc " + crc.getValue());
             // 2 event loops x maxConnectionsPerHost 3
             assertThat(upstreamPorts.size()).isBetween(1, 6);
         } finally {
