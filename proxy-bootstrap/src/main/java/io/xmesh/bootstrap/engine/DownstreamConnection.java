@@ -289,7 +289,8 @@ final class DownstreamConnection extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable thrown) {
+        Throwable cause = unwrapCodecException(thrown);
         if (cause instanceof CodecException ce) {
             if (!ce.isFatal() && ce.hasRequestId()) {
                 log.debug("listener {}: bad request {} from {}: {}", listener.name, ce.requestId(), channel.remoteAddress(), ce.getMessage());
@@ -310,5 +311,17 @@ final class DownstreamConnection extends ChannelInboundHandlerAdapter implements
             log.warn("listener {}: unexpected error on connection from {}; closing it", listener.name, channel.remoteAddress(), cause);
         }
         ctx.close();
+    }
+
+    /**
+     * A codec should fire its {@link CodecException}s, but one thrown from a
+     * {@code ByteToMessageDecoder} arrives wrapped in a {@link io.netty.handler.codec.DecoderException}:
+     * treat both alike, so a third-party codec that throws still gets error replies, not a dropped connection.
+     */
+    static Throwable unwrapCodecException(Throwable cause) {
+        if (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof CodecException ce) {
+            return ce;
+        }
+        return cause;
     }
 }

@@ -40,6 +40,8 @@ final class Exchange implements StreamContext {
     final LoopState loop;
     final long downstreamId;
     final FrameKind kind;
+    /** Whether the request may be sent twice (XFrame#idempotent, e.g. false for HTTP POST). */
+    private final boolean idempotent;
     final ReplyTemplate template;
     final String protocolName;
     final long startNanos;
@@ -79,6 +81,7 @@ final class Exchange implements StreamContext {
         this.request = request;
         this.downstreamId = request.requestId();
         this.kind = request.kind();
+        this.idempotent = request.idempotent();
         this.template = request.replyTemplate();
         this.protocolName = request.protocol();
         this.startNanos = System.nanoTime();
@@ -279,7 +282,9 @@ final class Exchange implements StreamContext {
 
     /** Whether the request could be sent again after it has been written once. */
     private boolean mayRetryAfterSend() {
-        if (kind != FrameKind.REQUEST || retriesLeft <= 0 || !requestEnded) {
+        if (kind != FrameKind.REQUEST || retriesLeft <= 0 || !requestEnded || !idempotent) {
+            // a non-idempotent request is never sent twice; it is still retried on a connect
+            // failure, where it was never sent
             return false;
         }
         RetryPolicy rp = entry.route().retryPolicy();

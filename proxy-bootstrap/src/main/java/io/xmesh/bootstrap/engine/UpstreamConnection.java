@@ -302,7 +302,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable thrown) {
+        Throwable cause = DownstreamConnection.unwrapCodecException(thrown);
         if (cause instanceof CodecException ce && !ce.isFatal() && ce.hasRequestId()) {
             Exchange ex = pool.multiplexing ? pending.remove(ce.requestId()) : current;
             if (!pool.multiplexing) {
