@@ -19,7 +19,7 @@ class DistributionConfigTest {
         try {
             XmeshConfig c = new ConfigLoader(XmeshServer.resolver(catalog)::names).load(Path.of("src/dist/conf/xmesh.yaml"));
             assertThat(c.registry()).isEqualTo("embedded");
-            assertThat(c.listeners()).extracting(XmeshConfig.ListenerConfig::port).containsExactly(20880, 8080);
+            assertThat(c.listeners()).extracting(XmeshConfig.ListenerConfig::port).containsExactly(20880, 8080, 20890);
             assertThat(c.clusters()).extracting(XmeshConfig.ClusterConfig::name).containsExactly("sample-dubbo", "sample-http");
         } finally {
             catalog.close();
