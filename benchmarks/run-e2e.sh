@@ -265,6 +265,12 @@ printf 'round\tproto\tlevel\ttarget\trps\tp50_us\tp99_us\tp999_us\terrors\tproxy
 run_one() { # round proto level target
   local round=$1 proto=$2 level=$3 target=$4 port pid c0 c1 b0 b1 line rps p50 p99 p999 errs n
   port=$(port_of "$target" "$proto"); pid=$(pid_of "$target")
+  for p in "$BACKEND_PID" $pid; do
+    if ! kill -0 "$p" 2>/dev/null; then
+      log "process $p (backend or proxy under test) is gone (crashed or killed from outside); stopping. Logs: $OUT"
+      exit 1
+    fi
+  done
   c0=0; [ -n "$pid" ] && c0=$(cpu_ticks "$pid")
   b0=$(cpu_ticks "$BACKEND_PID")
   if [ "$proto" = dubbo ]; then
