@@ -1,6 +1,9 @@
 package io.xmesh.registry.zookeeper.interop;
 
 import io.xmesh.registry.zookeeper.ZookeeperRegistry;
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
+import io.xmesh.testapps.dubbo.DubboTestApps;
 import io.xmesh.registry.zookeeper.ZookeeperRegistryFactory;
 import io.xmesh.xprotocol.registry.ServiceInstance;
 import io.xmesh.xprotocol.registry.ServiceKey;
@@ -31,7 +34,7 @@ class DubboInteropTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        DubboApp.prepareJvm();
+        DubboTestApps.prepareJvm(500);
         zk = new TestingServer(true);
     }
 
@@ -53,15 +56,17 @@ class DubboInteropTest {
      */
     @Test
     void nonMeshedDubboConsumersFindAndCallWhatXmeshPublishes() throws Exception {
-        int port = DubboApp.freePort();
-        try (DubboApp hidden = DubboApp.provider("hidden-provider", null, port, null, null);
+        int port = DubboTestApps.freePort();
+        try (DubboApp hidden = DubboTestApps.provider("hidden-provider").port(port)
+                    .export(Greeter.class, new PortGreeter(port)).start();
              ZookeeperRegistry xmesh = registry()) {
             xmesh.publish(new ServiceInstance(new ServiceKey("dubbo", SERVICE, "", ""), "127.0.0.1", port, 100,
                     Map.of("methods", "greet,echo"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             for (String migration : new String[] {"FORCE_INTERFACE", null}) {
-                try (DubboApp consumer = DubboApp.consumer("plain-consumer", zk.getConnectString(), null, null, migration)) {
-                    Greeter greeter = consumer.greeter();
+                try (DubboConsumer<Greeter> consumer = DubboTestApps.consumer(Greeter.class, "plain-consumer")
+                        .registry(zk.getConnectString()).migration(migration).start()) {
+                    Greeter greeter = consumer.service();
                     await("call via " + migration).atMost(Duration.ofSeconds(20)).ignoreExceptions()
                             .until(() -> greeter.greet("mesh").equals("Hello, mesh from provider:" + port));
                     assertThat(greeter.echo("x".repeat(1000))).hasSize(1000);
@@ -77,11 +82,13 @@ class DubboInteropTest {
      */
     @Test
     void xmeshSeesRealDubboProvidersAndFollowsThem() throws Exception {
-        int p1 = DubboApp.freePort();
-        int p2 = DubboApp.freePort();
+        int p1 = DubboTestApps.freePort();
+        int p2 = DubboTestApps.freePort();
         try (ZookeeperRegistry xmesh = registry();
-             DubboApp plain = DubboApp.provider("provider-plain", zk.getConnectString(), p1, null, null);
-             DubboApp versioned = DubboApp.provider("provider-g1", zk.getConnectString(), p2, "g1", "1.2.3")) {
+             DubboApp plain = DubboTestApps.provider("provider-plain").registry(zk.getConnectString()).port(p1)
+                    .export(Greeter.class, new PortGreeter(p1)).start();
+             DubboApp versioned = DubboTestApps.provider("provider-g1").registry(zk.getConnectString()).port(p2)
+                    .export(Greeter.class, new PortGreeter(p2), "g1", "1.2.3").start()) {
             List<List<ServiceInstance>> plainSets = new CopyOnWriteArrayList<>();
             List<List<ServiceInstance>> groupSets = new CopyOnWriteArrayList<>();
             xmesh.subscribe(new ServiceKey("dubbo", SERVICE, "", ""), Map.of("methods", "greet"), plainSets::add);
@@ -100,8 +107,9 @@ class DubboInteropTest {
             assertThat(last(groupSets)).extracting(ServiceInstance::port).containsExactly(p2);
             assertThat(last(groupSets).get(0).parameters()).containsEntry("group", "g1").containsEntry("version", "1.2.3");
 
-            int p3 = DubboApp.freePort();
-            DubboApp third = DubboApp.provider("provider-third", zk.getConnectString(), p3, null, null);
+            int p3 = DubboTestApps.freePort();
+            DubboApp third = DubboTestApps.provider("provider-third").registry(zk.getConnectString()).port(p3)
+                    .export(Greeter.class, new PortGreeter(p3)).start();
             try {
                 await().atMost(Duration.ofSeconds(1)).until(() -> ports(last(plainSets)).equals(Set.of(p1, p3)));
             } finally {

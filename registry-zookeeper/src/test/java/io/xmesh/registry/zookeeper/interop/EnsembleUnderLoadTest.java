@@ -1,6 +1,9 @@
 package io.xmesh.registry.zookeeper.interop;
 
 import io.xmesh.registry.zookeeper.ZookeeperRegistry;
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
+import io.xmesh.testapps.dubbo.DubboTestApps;
 import io.xmesh.registry.zookeeper.ZookeeperRegistryFactory;
 import io.xmesh.xprotocol.registry.ServiceInstance;
 import io.xmesh.xprotocol.registry.ServiceKey;
@@ -35,19 +38,21 @@ class EnsembleUnderLoadTest {
 
     @Test
     void killingTheConnectedServerUnderLoadLosesNothing() throws Exception {
-        DubboApp.prepareJvm();
+        DubboTestApps.prepareJvm(500);
         String service = Greeter.class.getName();
         ServiceKey key = new ServiceKey("dubbo", service, "", "");
         try (TestingCluster cluster = new TestingCluster(3)) {
             cluster.start();
             String cs = cluster.getConnectString();
-            int p1 = DubboApp.freePort();
-            int p2 = DubboApp.freePort();
-            DubboApp hidden1 = DubboApp.provider("hidden-1", null, p1, null, null);
-            DubboApp hidden2 = DubboApp.provider("hidden-2", null, p2, null, null);
+            int p1 = DubboTestApps.freePort();
+            int p2 = DubboTestApps.freePort();
+            DubboApp hidden1 = DubboTestApps.provider("hidden-1").port(p1)
+                    .export(Greeter.class, new PortGreeter(p1)).start();
+            DubboApp hidden2 = DubboTestApps.provider("hidden-2").port(p2)
+                    .export(Greeter.class, new PortGreeter(p2)).start();
             ZookeeperRegistry xmesh = new ZookeeperRegistryFactory().create(URI.create("zookeeper://" + cs + "?timeout=3000&sessionTimeout=15000"));
             xmesh.start();
-            DubboApp consumer = null;
+            DubboConsumer<Greeter> consumer = null;
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger ok = new AtomicInteger();
             Set<String> answers = ConcurrentHashMap.newKeySet();
@@ -56,8 +61,9 @@ class EnsembleUnderLoadTest {
             try {
                 xmesh.publish(new ServiceInstance(key, "127.0.0.1", p1, 100, Map.of("methods", "greet,echo")))
                         .toCompletableFuture().get(20, TimeUnit.SECONDS);
-                consumer = DubboApp.consumer("ensemble-consumer", cs, null, null, "FORCE_INTERFACE");
-                Greeter g = consumer.greeter();
+                consumer = DubboTestApps.consumer(Greeter.class, "ensemble-consumer").registry(cs).migration("FORCE_INTERFACE")
+                        .start();
+                Greeter g = consumer.service();
                 await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> g.greet("x").endsWith(":" + p1));
                 for (int i = 0; i < 2; i++) {
                     Thread t = new Thread(() -> {
