@@ -1,5 +1,9 @@
 package io.xmesh.sample;
 
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
+import io.xmesh.testapps.dubbo.DubboTestApps;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,13 +32,15 @@ class DubboDemoClientTest {
     }
 
     static int realPort;
-    static DubboApps.Handle realProvider;
+    static DubboApp realProvider;
     static SampleBackends sample;
 
     @BeforeAll
     static void start() throws IOException {
-        realPort = DubboApps.freePort();
-        realProvider = DubboApps.provider(GreetingService.class, new RealGreeter(), realPort);
+        DubboTestApps.prepareJvm(200);
+        realPort = DubboTestApps.freePort();
+        realProvider = DubboTestApps.provider("xmesh-test-provider").port(realPort)
+                .export(GreetingService.class, new RealGreeter()).start();
         sample = SampleBackends.start(0, -1);
     }
 
@@ -98,7 +104,7 @@ class DubboDemoClientTest {
 
     @Test
     void connectFailureIsAnIOException() throws IOException {
-        int closedPort = DubboApps.freePort();
+        int closedPort = DubboTestApps.freePort();
         assertThatThrownBy(() -> DubboDemoClient.call("127.0.0.1", closedPort, "x", 1000)).isInstanceOf(IOException.class);
     }
 
@@ -135,9 +141,10 @@ class DubboDemoClientTest {
             }, "capture");
             t.setDaemon(true);
             t.start();
-            try (DubboApps.Consumer<GreetingService> consumer =
-                         DubboApps.consumer(GreetingService.class, capture.getLocalPort(), DubboDemoClient.APPLICATION)) {
-                assertThat(consumer.proxy.greet("World")).isEqualTo("captured");
+            try (DubboConsumer<GreetingService> consumer =
+                         DubboTestApps.consumer(GreetingService.class, DubboDemoClient.APPLICATION)
+                                 .direct(capture.getLocalPort()).serialization("hessian2").start()) {
+                assertThat(consumer.service().greet("World")).isEqualTo("captured");
             }
             byte[] real = frame.get(10, TimeUnit.SECONDS);
             assertThat(real[2] & 0xff).isEqualTo(0xc2);

@@ -1,5 +1,8 @@
 package io.xmesh.sample;
 
+import io.xmesh.testapps.dubbo.DubboConsumer;
+import io.xmesh.testapps.dubbo.DubboTestApps;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,12 +24,14 @@ class SampleDubboServerInteropTest {
     }
 
     static SampleBackends backends;
-    static DubboApps.Consumer<GreetingService> consumer;
+    static DubboConsumer<GreetingService> consumer;
 
     @BeforeAll
     static void start() {
+        DubboTestApps.prepareJvm(200);
         backends = SampleBackends.start(0, -1);
-        consumer = DubboApps.consumer(GreetingService.class, backends.dubboPort(), "interop-consumer");
+        consumer = DubboTestApps.consumer(GreetingService.class, "interop-consumer").direct(backends.dubboPort())
+                .serialization("hessian2").start();
     }
 
     @AfterAll
@@ -41,18 +46,18 @@ class SampleDubboServerInteropTest {
 
     @Test
     void greets() {
-        assertThat(consumer.proxy.greet("World")).isEqualTo("Hello, World");
+        assertThat(consumer.service().greet("World")).isEqualTo("Hello, World");
     }
 
     @Test
     void nullNonAsciiAndLongNamesSurviveTheRoundTrip() {
-        assertThat(consumer.proxy.greet(null)).isEqualTo("Hello, null");
-        assertThat(consumer.proxy.greet("Grüße, 世界 \uD83D\uDE00")).isEqualTo("Hello, Grüße, 世界 \uD83D\uDE00");
+        assertThat(consumer.service().greet(null)).isEqualTo("Hello, null");
+        assertThat(consumer.service().greet("Grüße, 世界 \uD83D\uDE00")).isEqualTo("Hello, Grüße, 世界 \uD83D\uDE00");
         String medium = "m".repeat(1000);
-        assertThat(consumer.proxy.greet(medium)).isEqualTo("Hello, " + medium);
+        assertThat(consumer.service().greet(medium)).isEqualTo("Hello, " + medium);
         // longer than one hessian chunk (32768 chars), with a surrogate pair across the chunk boundary
         String chunked = "c".repeat(32767 - 7) + "\uD83D\uDE00" + "é".repeat(40000);
-        assertThat(consumer.proxy.greet(chunked)).isEqualTo("Hello, " + chunked);
+        assertThat(consumer.service().greet(chunked)).isEqualTo("Hello, " + chunked);
     }
 
     @Test
@@ -65,7 +70,7 @@ class SampleDubboServerInteropTest {
                 results.add(pool.submit(() -> {
                     for (int i = 0; i < 50; i++) {
                         String name = "caller-" + caller + "-" + i;
-                        if (!("Hello, " + name).equals(consumer.proxy.greet(name))) {
+                        if (!("Hello, " + name).equals(consumer.service().greet(name))) {
                             return false;
                         }
                     }
@@ -82,9 +87,10 @@ class SampleDubboServerInteropTest {
 
     @Test
     void unknownServiceIsReportedWithTheBackendsMessage() {
-        try (DubboApps.Consumer<OtherService> other =
-                     DubboApps.consumer(OtherService.class, backends.dubboPort(), "interop-consumer-2")) {
-            assertThatThrownBy(() -> other.proxy.greet("x"))
+        try (DubboConsumer<OtherService> other =
+                     DubboTestApps.consumer(OtherService.class, "interop-consumer-2")
+                             .direct(backends.dubboPort()).serialization("hessian2").start()) {
+            assertThatThrownBy(() -> other.service().greet("x"))
                     .hasMessageContaining("Not found exported service: " + OtherService.class.getName())
                     .hasMessageContaining("exports only io.xmesh.sample.GreetingService");
         }
