@@ -2,8 +2,11 @@ package io.xmesh.codec.dubbo;
 
 import io.xmesh.codec.dubbo.interop.BusinessException;
 import io.xmesh.codec.dubbo.interop.DubboApps;
+import io.xmesh.codec.dubbo.interop.GreetingService;
 import io.xmesh.codec.dubbo.interop.LoggingRelay;
 import io.xmesh.codec.dubbo.interop.Person;
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -40,8 +43,8 @@ class GoldenCaptureTest {
     @Test
     void capture() throws Exception {
         Files.createDirectories(dir);
-        try (DubboApps.Provider provider = new DubboApps.Provider();
-             LoggingRelay relay = new LoggingRelay(provider.port)) {
+        try (DubboApp provider = DubboApps.provider();
+             LoggingRelay relay = new LoggingRelay(provider.port())) {
             for (String ser : new String[]{"hessian2", "fastjson2"}) {
                 Map<String, Object> map = new LinkedHashMap<>();
                 map.put("int", 0);
@@ -66,14 +69,14 @@ class GoldenCaptureTest {
                                 s -> assertThatThrownBy(() -> s.fail("reason-0")).isInstanceOfSatisfying(BusinessException.class,
                                         e -> assertThat(e.getCode()).isEqualTo("BIZ-42"))));
                 // plain export, every argument shape, then idle long enough for a heartbeat
-                capture(relay, provider.port, ser, null, null, calls, true);
-                capture(relay, provider.port, ser, DubboApps.GROUP, DubboApps.VERSION, List.of(
+                capture(relay, provider.port(), ser, null, null, calls, true);
+                capture(relay, provider.port(), ser, DubboApps.GROUP, DubboApps.VERSION, List.of(
                         new Call("grouped-greet", "greet", "Ljava/lang/String;",
                                 s -> assertThat(s.greet("n1")).isEqualTo("Hello, n1 from g1:1.2.3"))), false);
-                capture(relay, provider.port, ser, null, "9.9.9", List.of(
+                capture(relay, provider.port(), ser, null, "9.9.9", List.of(
                         new Call("wrong-version", "greet", "Ljava/lang/String;",
                                 s -> assertThatThrownBy(() -> s.greet("n2")).isInstanceOf(RuntimeException.class))), false);
-                capture(relay, provider.port, ser, "g2", DubboApps.VERSION, List.of(
+                capture(relay, provider.port(), ser, "g2", DubboApps.VERSION, List.of(
                         new Call("wrong-group", "greet", "Ljava/lang/String;",
                                 s -> assertThatThrownBy(() -> s.greet("n3")).isInstanceOf(RuntimeException.class))), false);
             }
@@ -85,10 +88,10 @@ class GoldenCaptureTest {
     private void capture(LoggingRelay relay, int providerPort, String ser, String group, String version,
                          List<Call> calls, boolean heartbeat) throws Exception {
         int before = relay.conversations().size();
-        try (DubboApps.Consumer consumer = new DubboApps.Consumer(relay.port(), ser, group, version,
+        try (DubboConsumer<GreetingService> consumer = DubboApps.consumer(relay.port(), ser, group, version,
                 heartbeat ? 1000 : 60000)) {
             for (Call c : calls) {
-                c.action().accept(consumer.service);
+                c.action().accept(consumer.service());
             }
             Thread.sleep(heartbeat ? 2600 : 200);
         }

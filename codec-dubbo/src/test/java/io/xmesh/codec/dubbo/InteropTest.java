@@ -5,6 +5,8 @@ import io.xmesh.codec.dubbo.interop.CodecRelay;
 import io.xmesh.codec.dubbo.interop.DubboApps;
 import io.xmesh.codec.dubbo.interop.GreetingService;
 import io.xmesh.codec.dubbo.interop.Person;
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
 import io.xmesh.xprotocol.codec.ErrorKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,13 +31,13 @@ class InteropTest {
     static final String SERVICE = GreetingService.class.getName();
     /** Generous: the machine running CI is shared; no test here waits for a timeout. */
     static final int CALL_TIMEOUT_MS = 20_000;
-    static DubboApps.Provider provider;
+    static DubboApp provider;
     static CodecRelay relay;
 
     @BeforeAll
     static void start() throws Exception {
-        provider = new DubboApps.Provider();
-        relay = new CodecRelay(provider.port, f -> {
+        provider = DubboApps.provider();
+        relay = new CodecRelay(provider.port(), f -> {
             String group = f.header("group");
             if ("reject-me".equals(group)) {
                 return new CodecRelay.Refusal(ErrorKind.NO_ROUTE,
@@ -73,8 +75,8 @@ class InteropTest {
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void everyArgumentShapeThroughTheRelay(String ser) {
         int expectedId = "hessian2".equals(ser) ? 2 : 23;
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, null, null, 60000, CALL_TIMEOUT_MS)) {
-            GreetingService s = c.service;
+        try (DubboConsumer<GreetingService> c = DubboApps.consumer(relay.port(), ser, null, null, 60000, CALL_TIMEOUT_MS)) {
+            GreetingService s = c.service();
             assertThat(s.greet("n0-abcdefgh")).isEqualTo("Hello, n0-abcdefgh from plain");
             byte[] big = new byte[200_000];
             for (int i = 0; i < big.length; i++) {
@@ -119,9 +121,10 @@ class InteropTest {
         if ("hessian2".equals(ser)) {
             return "rejected: reason-0 by plain";
         }
-        try (DubboApps.Consumer direct = new DubboApps.Consumer(provider.port, ser, null, null, 60000, CALL_TIMEOUT_MS)) {
+        try (DubboConsumer<GreetingService> direct =
+                     DubboApps.consumer(provider.port(), ser, null, null, 60000, CALL_TIMEOUT_MS)) {
             BusinessException e = (BusinessException) org.assertj.core.api.Assertions.catchThrowable(
-                    () -> direct.service.fail("reason-0"));
+                    () -> direct.service().fail("reason-0"));
             assertThat(e.getCode()).isEqualTo("BIZ-42");
             return e.getMessage();
         }
@@ -130,9 +133,10 @@ class InteropTest {
     @ParameterizedTest
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void groupAndVersionAreReadAndRouted(String ser) {
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, DubboApps.GROUP, DubboApps.VERSION, 60000, CALL_TIMEOUT_MS)) {
-            assertThat(c.service.greet("n1")).isEqualTo("Hello, n1 from g1:1.2.3");
-            assertThatThrownBy(() -> c.service.fail("r")).isInstanceOfSatisfying(BusinessException.class,
+        try (DubboConsumer<GreetingService> c = DubboApps.consumer(relay.port(), ser, DubboApps.GROUP, DubboApps.VERSION,
+                60000, CALL_TIMEOUT_MS)) {
+            assertThat(c.service().greet("n1")).isEqualTo("Hello, n1 from g1:1.2.3");
+            assertThatThrownBy(() -> c.service().fail("r")).isInstanceOfSatisfying(BusinessException.class,
                     e -> assertThat(e.getCode()).isEqualTo("BIZ-42"));
         }
         assertThat(relay.seen).hasSize(2).allSatisfy(x -> assertThat(x.headers())
@@ -152,16 +156,16 @@ class InteropTest {
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void errorRepliesAreShownByTheRealConsumer(String ser) {
         int before = relay.errorRepliesSent.get();
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "reject-me", "1.0.0", 60000, CALL_TIMEOUT_MS)) {
-            Throwable t = catchThrowable(() -> c.service.greet("n2"));
+        try (DubboConsumer<GreetingService> c = DubboApps.consumer(relay.port(), ser, "reject-me", "1.0.0", 60000, CALL_TIMEOUT_MS)) {
+            Throwable t = catchThrowable(() -> c.service().greet("n2"));
             assertThat(messages(t)).contains("xmesh: no route for service " + SERVICE + " version 1.0.0");
         }
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "slow", null, 60000, CALL_TIMEOUT_MS)) {
-            Throwable t = catchThrowable(() -> c.service.greet("n3"));
+        try (DubboConsumer<GreetingService> c = DubboApps.consumer(relay.port(), ser, "slow", null, 60000, CALL_TIMEOUT_MS)) {
+            Throwable t = catchThrowable(() -> c.service().greet("n3"));
             assertThat(messages(t)).contains("xmesh: upstream timeout after 3000 ms (é€)").containsIgnoringCase("timeout");
         }
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, "busy", null, 60000, CALL_TIMEOUT_MS)) {
-            Throwable t = catchThrowable(() -> c.service.greet("n4"));
+        try (DubboConsumer<GreetingService> c = DubboApps.consumer(relay.port(), ser, "busy", null, 60000, CALL_TIMEOUT_MS)) {
+            Throwable t = catchThrowable(() -> c.service().greet("n4"));
             assertThat(messages(t)).contains("xmesh: cluster busy");
         }
         assertThat(relay.errorRepliesSent.get() - before).isEqualTo(3);
@@ -172,10 +176,10 @@ class InteropTest {
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void heartbeatsAreAnsweredByTheRelay(String ser) throws Exception {
         int before = relay.heartbeatsAnswered.get();
-        try (DubboApps.Consumer c = new DubboApps.Consumer(relay.port(), ser, null, null, 500, CALL_TIMEOUT_MS)) {
-            assertThat(c.service.greet("a")).isEqualTo("Hello, a from plain");
+        try (DubboConsumer<GreetingService> c = DubboApps.consumer(relay.port(), ser, null, null, 500, CALL_TIMEOUT_MS)) {
+            assertThat(c.service().greet("a")).isEqualTo("Hello, a from plain");
             Thread.sleep(1800);
-            assertThat(c.service.greet("b")).isEqualTo("Hello, b from plain");
+            assertThat(c.service().greet("b")).isEqualTo("Hello, b from plain");
         }
         assertThat(relay.heartbeatsAnswered.get()).isGreaterThan(before);
         assertThat(relay.errors).isEmpty();
@@ -189,17 +193,17 @@ class InteropTest {
     @ParameterizedTest
     @ValueSource(strings = {"hessian2", "fastjson2"})
     void goAwayMakesTheRealConsumerStopUsingTheConnection(String ser) throws Exception {
-        try (DubboApps.Consumer c = new DubboApps.Consumer(new int[]{relay.port(), provider.port}, ser, null, null,
-                60000, CALL_TIMEOUT_MS)) {
+        try (DubboConsumer<GreetingService> c = DubboApps.consumer(new int[]{relay.port(), provider.port()}, ser,
+                null, null, 60000, CALL_TIMEOUT_MS)) {
             for (int i = 0; i < 30; i++) {
-                assertThat(c.service.greet("before")).isEqualTo("Hello, before from plain");
+                assertThat(c.service().greet("before")).isEqualTo("Hello, before from plain");
             }
             assertThat(relay.seen).as("calls through the relay before go-away").isNotEmpty();
             relay.goAwayAll();
             Thread.sleep(500);
             relay.seen.clear();
             for (int i = 0; i < 30; i++) {
-                assertThat(c.service.greet("after")).isEqualTo("Hello, after from plain");
+                assertThat(c.service().greet("after")).isEqualTo("Hello, after from plain");
             }
             assertThat(relay.seen).as("calls through the relay after go-away").isEmpty();
             // and not because the frame broke the connection: the consumer kept it open
