@@ -218,7 +218,13 @@ public final class Hessian2Reader {
         if (len > end - pos) {
             return false; // decodeChars reports the truncation
         }
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        for (; len - i >= 8; i += 8) {
+            if ((buf.getLong(pos + i) & NON_ASCII_BITS) != 0) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
             if (buf.getByte(pos + i) < 0) {
                 return false;
             }
@@ -264,9 +270,21 @@ public final class Hessian2Reader {
         return b & 0x3f;
     }
 
+    /** Bit 7 of each of 8 bytes: zero when all 8 are ASCII. */
+    private static final long NON_ASCII_BITS = 0x8080808080808080L;
+
+    /**
+     * Skips {@code len} chars of UTF-8 (hessian2 counts string lengths in chars, so each byte
+     * must be looked at). ASCII runs are skipped 8 bytes (8 chars) per read.
+     */
     private void skipStringChars(int len) {
         need(len);
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        while (len - i >= 8 && (buf.getLong(pos) & NON_ASCII_BITS) == 0) {
+            pos += 8; // 8 ASCII bytes are 8 chars, all inside the string (need(len) checked them)
+            i += 8;
+        }
+        for (; i < len; i++) {
             int b = u8();
             if (b < 0x80) {
                 continue;
