@@ -1,6 +1,10 @@
 package io.xmesh.bootstrap.discovery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
+import io.xmesh.testapps.dubbo.DubboTestApps;
+import io.xmesh.testapps.dubbo.Greeter;
 import io.xmesh.xprotocol.registry.ServiceInstance;
 import io.xmesh.xprotocol.registry.ServiceKey;
 import org.junit.jupiter.api.AfterAll;
@@ -43,21 +47,35 @@ class DiscoveryEndToEndTest {
     static ZkServer zk;
     @TempDir
     static Path zkData;
-    static DubboApps.App p1;
-    static DubboApps.App p2;
-    static DubboApps.App q;
+    static DubboApp p1;
+    static DubboApp p2;
+    static DubboApp q;
     static Sidecar a;
     static Sidecar b;
     static Sidecar c;
-    static DubboApps.App meshed;
+    static DubboConsumer<Greeter> meshed;
+
+    /**
+     * A provider answering {@code "<name>: hello <who>"}, registered in ZooKeeper when {@code zk} is not null (a
+     * non-meshed provider) or registered nowhere (a meshed one: its sidecar publishes it).
+     */
+    static DubboApp provider(String name, String zk, String version) {
+        return DubboTestApps.provider(name).registry(zk).export(Greeter.class, new NamedGreeter(name), null, version)
+                .start();
+    }
+
+    /** A meshed consumer: it knows only its sidecar's egress address. */
+    static DubboConsumer<Greeter> meshedConsumer(String name, int egressPort, String version) {
+        return DubboTestApps.consumer(Greeter.class, name).direct(egressPort).version(version).start();
+    }
 
     @BeforeAll
     static void setUp() throws Exception {
-        DubboApps.prepareJvm();
+        DubboTestApps.prepareJvm(300);
         zk = new ZkServer(zkData);
-        p1 = DubboApps.provider("p1", null, null);
-        p2 = DubboApps.provider("p2", null, null);
-        q = DubboApps.provider("q", zk.connectString(), "2.0");
+        p1 = provider("p1", null, null);
+        p2 = provider("p2", null, null);
+        q = provider("q", zk.connectString(), "2.0");
         String registry = "registry: \"zookeeper://" + zk.connectString() + "?timeout=3000&sessionTimeout=3000\"\n";
         String ingress = registry + """
                 listeners:
@@ -75,7 +93,7 @@ class DiscoveryEndToEndTest {
                     protocols: [dubbo]
                     role: egress
                 """, Duration.ofSeconds(1));
-        meshed = DubboApps.meshedConsumer("meshed-consumer", b.listenerPort("out"), null);
+        meshed = meshedConsumer("meshed-consumer", b.listenerPort("out"), null);
     }
 
     @AfterAll
@@ -120,10 +138,10 @@ class DiscoveryEndToEndTest {
     @Test
     @Order(1)
     void meshedConsumerReachesMeshedProviderThroughTwoSidecars() throws Exception {
-        Sidecar.Answer pub = a.post("/pub", mosn(p1.port));
+        Sidecar.Answer pub = a.post("/pub", mosn(p1.port()));
         assertThat(pub.status()).isEqualTo(200);
         assertThat(pub.body().toString()).isEqualTo("{\"err_no\":0,\"err_msg\":\"\"}");
-        assertThat(a.post("/pub", mosn(p1.port)).status()).isEqualTo(200); // idempotent
+        assertThat(a.post("/pub", mosn(p1.port())).status()).isEqualTo(200); // idempotent
 
         // ZooKeeper holds xmesh A's ingress address, not the application's
         int aIngress = a.listenerPort("in");
@@ -142,20 +160,21 @@ class DiscoveryEndToEndTest {
         assertThat(sub.body().get("err_no").asInt()).isZero();
         assertThat(subscribedHosts(b, "")).containsExactly("127.0.0.1:" + aIngress);
 
-        Greeter greeter = meshed.greeter();
+        Greeter greeter = meshed.service();
         assertThat(greeter.greet("mesh")).isEqualTo("p1: hello mesh");
 
         JsonNode regs = a.get("/registrations").body();
         assertThat(regs.get("publications")).hasSize(1);
         assertThat(regs.get("publications").get(0).get("state").asText()).isEqualTo("published");
-        assertThat(regs.get("publications").get(0).get("application").asText()).isEqualTo("127.0.0.1:" + p1.port);
+        assertThat(regs.get("publications").get(0).get("application").asText()).isEqualTo("127.0.0.1:" + p1.port());
     }
 
     @Test
     @Order(2)
     void nonMeshedConsumerCallsTheMeshedProvider() throws Exception {
-        try (DubboApps.App plain = DubboApps.plainConsumer("plain-consumer", zk.connectString())) {
-            Greeter g = plain.greeter();
+        try (DubboConsumer<Greeter> plain = DubboTestApps.consumer(Greeter.class, "plain-consumer")
+                .registry(zk.connectString()).migration("FORCE_INTERFACE").start()) {
+            Greeter g = plain.service();
             await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> g.greet("plain").equals("p1: hello plain"));
         }
     }
@@ -167,26 +186,26 @@ class DiscoveryEndToEndTest {
                 {"registry":"zookeeper://%s","service":"%s","version":"2.0","methods":["greet"]}
                 """.formatted(zk.connectString(), SERVICE));
         assertThat(sub.status()).isEqualTo(200);
-        assertThat(subscribedHosts(b, "2.0")).containsExactly("127.0.0.1:" + q.port);
-        try (DubboApps.App v2 = DubboApps.meshedConsumer("meshed-v2", b.listenerPort("out"), "2.0")) {
-            assertThat(v2.greeter().greet("v2")).isEqualTo("q: hello v2");
+        assertThat(subscribedHosts(b, "2.0")).containsExactly("127.0.0.1:" + q.port());
+        try (DubboConsumer<Greeter> v2 = meshedConsumer("meshed-v2", b.listenerPort("out"), "2.0")) {
+            assertThat(v2.service().greet("v2")).isEqualTo("q: hello v2");
         }
-        assertThat(meshed.greeter().greet("v0")).isEqualTo("p1: hello v0");
+        assertThat(meshed.service().greet("v0")).isEqualTo("p1: hello v0");
         assertThat(subscribedHosts(b, "")).containsExactly("127.0.0.1:" + a.listenerPort("in"));
     }
 
     @Test
     @Order(4)
     void unpubUnderLoadFailsNoCall() throws Exception {
-        assertThat(c.post("/pub", mosn(p2.port)).status()).isEqualTo(200);
+        assertThat(c.post("/pub", mosn(p2.port())).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(1)).until(() -> subscribedHosts(b, "").size() == 2);
-        try (Load load = new Load(meshed.greeter(), 2)) {
+        try (Load load = new Load(meshed.service(), 2)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy.containsAll(Set.of("p1", "p2")));
             Sidecar.Answer unpub = a.post("/unpub", mosn(0));
             assertThat(unpub.status()).isEqualTo(200);
             assertThat(unpub.body().get("err_no").asInt()).isZero();
             assertThat(a.post("/unpub", mosn(0)).status()).isEqualTo(200); // idempotent
-            assertThat(providers()).containsExactlyInAnyOrder("127.0.0.1:" + c.listenerPort("in"), "127.0.0.1:" + q.port);
+            assertThat(providers()).containsExactlyInAnyOrder("127.0.0.1:" + c.listenerPort("in"), "127.0.0.1:" + q.port());
             await().atMost(Duration.ofSeconds(1)).until(() -> subscribedHosts(b, "")
                     .equals(Set.of("127.0.0.1:" + c.listenerPort("in"))));
             // after the drain period A drops the route
@@ -204,8 +223,8 @@ class DiscoveryEndToEndTest {
     @Test
     @Order(5)
     void zookeeperOutageLongerThanTheSessionsKeepsCallsFlowingAndRegistrationsComeBack() throws Exception {
-        Set<String> expected = Set.of("127.0.0.1:" + c.listenerPort("in"), "127.0.0.1:" + q.port); // C's xmesh node and q's
-        try (Load load = new Load(meshed.greeter(), 1)) {
+        Set<String> expected = Set.of("127.0.0.1:" + c.listenerPort("in"), "127.0.0.1:" + q.port()); // C's xmesh node and q's
+        try (Load load = new Load(meshed.service(), 1)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> load.ok.get() > 10);
             zk.stop();
             int atStop = load.ok.get();
@@ -229,7 +248,7 @@ class DiscoveryEndToEndTest {
     void gracefulShutdownUnpublishesFirst() throws Exception {
         int cIngress = c.listenerPort("in");
         c.close();
-        assertThat(providers()).doesNotContain("127.0.0.1:" + cIngress).contains("127.0.0.1:" + q.port);
+        assertThat(providers()).doesNotContain("127.0.0.1:" + cIngress).contains("127.0.0.1:" + q.port());
         c = null;
     }
 

@@ -1,5 +1,6 @@
 package io.xmesh.bootstrap.engine;
 
+import io.xmesh.bootstrap.Closer;
 import io.xmesh.bootstrap.config.HostSpec;
 import io.xmesh.bootstrap.config.XmeshConfig;
 import io.xmesh.bootstrap.testproto.LpClient;
@@ -7,8 +8,8 @@ import io.xmesh.bootstrap.testproto.LpClient.Reply;
 import io.xmesh.bootstrap.testproto.LpProtocol;
 import io.xmesh.bootstrap.testproto.LpServer;
 import io.xmesh.xprotocol.codec.ErrorKind;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,32 +28,21 @@ import static org.awaitility.Awaitility.await;
 
 /** The data path with real sockets: test "lp" clients -> xmesh -> test "lp" servers. */
 class EngineTest {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private LpServer server(String name) throws InterruptedException {
-        return track(new LpServer(name));
+        return closer.track(new LpServer(name));
     }
 
     private Engine engine(String yaml) {
         Engine e = TestEngines.start(yaml);
-        closeables.add(() -> e.shutdown(Duration.ofSeconds(2)));
+        closer.track((AutoCloseable) () -> e.shutdown(Duration.ofSeconds(2)));
         return e;
     }
 
     private LpClient client(Engine e) throws InterruptedException {
-        return track(new LpClient(e.listenerAddress("in")));
+        return closer.track(new LpClient(e.listenerAddress("in")));
     }
 
     private static String config(String lb, String timeout, String retry, String... hosts) {
@@ -251,7 +241,7 @@ class EngineTest {
         Engine e = engine(yaml);
         LpClient c = client(e);
         assertThat(get(c.call(Map.of("service", "greeter"), "x")).status()).isEqualTo(LpProtocol.statusOf(ErrorKind.CONNECT_FAILED));
-        LpServer back = track(new LpServer("back", port));
+        LpServer back = closer.track(new LpServer("back", port));
         assertThat(get(c.call(Map.of("service", "greeter"), "y")).status()).isEqualTo(LpProtocol.statusOf(ErrorKind.NO_HEALTHY_HOST));
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
                 .until(() -> get(c.call(Map.of("service", "greeter"), "z")).status() == 20);
@@ -331,7 +321,7 @@ class EngineTest {
         Engine e = TestEngines.start(config("round_robin", "5s", "", a.address()));
         List<LpClient> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            clients.add(track(new LpClient(e.listenerAddress("in"))));
+            clients.add(closer.track(new LpClient(e.listenerAddress("in"))));
         }
         List<CompletableFuture<Reply>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
         ExecutorService load = Executors.newFixedThreadPool(4);

@@ -1,10 +1,12 @@
 package io.xmesh.bootstrap.filters;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.xmesh.bootstrap.Closer;
+import io.xmesh.bootstrap.MeshProxy;
 import io.xmesh.bootstrap.engine.Cluster;
 import io.xmesh.bootstrap.engine.Host;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,21 +27,10 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterPoliciesTest {
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
 
     private static String yaml(String clusterExtra, String... hosts) {
         StringBuilder h = new StringBuilder();
@@ -81,9 +72,9 @@ class ClusterPoliciesTest {
 
     @Test
     void overMaxRequestsTheClusterRefusesAtOnceWithOverloaded() throws Exception {
-        RecordingHttpServer upstream = track(new RecordingHttpServer());
+        RecordingHttpServer upstream = closer.track(new RecordingHttpServer());
         upstream.slowMillis = 1500;
-        MeshProxy proxy = track(new MeshProxy(yaml("    circuitBreaker: {maxRequests: 2}", upstream.address())));
+        MeshProxy proxy = closer.track(new MeshProxy(yaml("    circuitBreaker: {maxRequests: 2}", upstream.address())));
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         List<Long> refusedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -131,10 +122,10 @@ class ClusterPoliciesTest {
 
     @Test
     void aFailingHostIsEjectedAndProbedBackWhenItRecovers() throws Exception {
-        RecordingHttpServer good = track(new RecordingHttpServer());
-        RecordingHttpServer bad = track(new RecordingHttpServer());
+        RecordingHttpServer good = closer.track(new RecordingHttpServer());
+        RecordingHttpServer bad = closer.track(new RecordingHttpServer());
         bad.failStatus = 500;
-        MeshProxy proxy = track(new MeshProxy(yaml(
+        MeshProxy proxy = closer.track(new MeshProxy(yaml(
                 "    ejection: {consecutiveFailures: 3, baseEjectionTime: 2s, maxEjectionTime: 10s, maxEjectionPercent: 50}",
                 good.address(), bad.address())));
         int failures = 0;
@@ -175,11 +166,11 @@ class ClusterPoliciesTest {
 
     @Test
     void atMostMaxEjectionPercentOfTheClusterIsEjected() throws Exception {
-        RecordingHttpServer a = track(new RecordingHttpServer());
-        RecordingHttpServer b = track(new RecordingHttpServer());
+        RecordingHttpServer a = closer.track(new RecordingHttpServer());
+        RecordingHttpServer b = closer.track(new RecordingHttpServer());
         a.failStatus = 503;
         b.failStatus = 503;
-        MeshProxy proxy = track(new MeshProxy(yaml(
+        MeshProxy proxy = closer.track(new MeshProxy(yaml(
                 "    ejection: {consecutiveFailures: 2, baseEjectionTime: 30s, maxEjectionTime: 30s, maxEjectionPercent: 50}",
                 a.address(), b.address())));
         for (int i = 0; i < 20; i++) {

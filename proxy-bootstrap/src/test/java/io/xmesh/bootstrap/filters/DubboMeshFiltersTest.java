@@ -2,6 +2,11 @@ package io.xmesh.bootstrap.filters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.xmesh.bootstrap.MeshProxy;
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
+import io.xmesh.testapps.dubbo.DubboTestApps;
+import io.xmesh.testapps.dubbo.Greeter;
 import org.apache.dubbo.rpc.RpcContext;
 import org.apache.dubbo.rpc.RpcException;
 import org.junit.jupiter.api.AfterAll;
@@ -17,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,17 +40,19 @@ class DubboMeshFiltersTest {
 
     static Path dir;
     static Path accessLog;
-    static DubboTestApps.Provider provider;
+    static RecordingGreeter recorder;
+    static DubboApp provider;
     static MeshProxy proxy;
-    static DubboTestApps.Consumer consumer;
+    static DubboConsumer<Greeter> consumer;
     private final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
     static void start() throws IOException {
-        DubboTestApps.prepare();
+        DubboTestApps.prepareJvm(200);
         dir = Files.createTempDirectory("xmesh-dubbo-filters");
         accessLog = dir.resolve("access.log");
-        provider = new DubboTestApps.Provider();
+        recorder = new RecordingGreeter();
+        provider = DubboTestApps.provider("xmesh-it-provider").host("127.0.0.1").export(Greeter.class, recorder).start();
         proxy = new MeshProxy("""
                 listeners:
                   - name: dubbo-in
@@ -85,11 +89,12 @@ class DubboMeshFiltersTest {
                     circuitBreaker: {maxRequests: 0}
                     hosts:
                       - "127.0.0.1:%d"
-                """.formatted(accessLog.toString().replace("\\", "/"), Greeter.class.getName(), provider.port,
-                provider.port));
-        consumer = new DubboTestApps.Consumer(proxy.listener("dubbo-in").getPort());
+                """.formatted(accessLog.toString().replace("\\", "/"), Greeter.class.getName(), provider.port(),
+                provider.port()));
+        consumer = DubboTestApps.consumer(Greeter.class, "xmesh-it-consumer").direct(proxy.listener("dubbo-in").getPort())
+                .serialization("hessian2").timeoutMs(10_000).start(); // a loaded CI machine can be slow on the first calls
         // warm up both Dubbo apps and the proxy once, so that no test pays for class loading
-        assertThat(consumer.greeter.greet("warm-up")).isEqualTo("hello warm-up");
+        assertThat(consumer.service().greet("warm-up")).isEqualTo("hello warm-up");
     }
 
     @AfterAll
@@ -116,7 +121,7 @@ class DubboMeshFiltersTest {
 
     private String call(String name, Map<String, String> attachments) {
         attachments.forEach((k, v) -> RpcContext.getClientAttachment().setAttachment(k, v));
-        return consumer.greeter.greet(name);
+        return consumer.service().greet(name);
     }
 
     private List<JsonNode> accessLogLines() throws IOException {
@@ -147,7 +152,7 @@ class DubboMeshFiltersTest {
     @Test
     void traceparentAttachmentReachesTheProviderAndTheAccessLog() throws Exception {
         assertThat(call("traced", Map.of("traceparent", TRACEPARENT))).isEqualTo("hello traced");
-        assertThat(provider.attachments).anySatisfy(a -> assertThat(a.get("traceparent")).isEqualTo(TRACEPARENT));
+        assertThat(recorder.attachments).anySatisfy(a -> assertThat(a.get("traceparent")).isEqualTo(TRACEPARENT));
         JsonNode line = await().atMost(Duration.ofSeconds(10)).until(
                 () -> accessLogLines().stream().filter(n -> TRACE.equals(n.get("trace_id").asText(null))).findFirst(),
                 java.util.Optional::isPresent).orElseThrow();
@@ -157,7 +162,7 @@ class DubboMeshFiltersTest {
         assertThat(line.get("method").asText()).isEqualTo("greet");
         assertThat(line.get("route").asText()).isEqualTo("greeter");
         assertThat(line.get("cluster").asText()).isEqualTo("greeters");
-        assertThat(line.get("upstream_host").asText()).isEqualTo("127.0.0.1:" + provider.port);
+        assertThat(line.get("upstream_host").asText()).isEqualTo("127.0.0.1:" + provider.port());
         assertThat(line.get("status").asInt()).isEqualTo(20);
         assertThat(line.get("request_bytes").asLong()).isPositive();
         assertThat(line.get("response_bytes").asLong()).isPositive();
@@ -167,7 +172,7 @@ class DubboMeshFiltersTest {
     void b3AttachmentsArePropagatedAsSent() throws Exception {
         String b3Trace = "463ac35c9f6413ad48485a3953bb6124";
         call("b3", Map.of("X-B3-TraceId", b3Trace, "X-B3-SpanId", "a2fb4a1d1a96d312", "X-B3-Sampled", "1"));
-        assertThat(provider.attachments).anySatisfy(a -> {
+        assertThat(recorder.attachments).anySatisfy(a -> {
             assertThat(a.get("X-B3-TraceId")).isEqualTo(b3Trace);
             assertThat(a.get("X-B3-SpanId")).isEqualTo("a2fb4a1d1a96d312");
         });
@@ -178,7 +183,7 @@ class DubboMeshFiltersTest {
     @Test
     void withoutTraceContextAGeneratedTraceIdIsLoggedAndPropagatedWhereTheCodecCan() throws Exception {
         int before = quietLogSize();
-        int seenBefore = provider.attachments.size();
+        int seenBefore = recorder.attachments.size();
         assertThat(call("untraced", Map.of())).isEqualTo("hello untraced");
         await().atMost(Duration.ofSeconds(10)).until(() -> accessLogLines().size() > before);
         assertThat(quietLogSize()).isEqualTo(before + 1);
@@ -188,7 +193,7 @@ class DubboMeshFiltersTest {
         assertThat(line.get("status").asInt()).isEqualTo(20);
         // When codec-dubbo can add attachments to a forwarded request, the provider sees the same trace; a codec
         // that cannot leaves the request unchanged (the filter counts it as not propagated).
-        Object traceparent = provider.attachments.get(seenBefore).get("traceparent");
+        Object traceparent = recorder.attachments.get(seenBefore).get("traceparent");
         if (traceparent != null) {
             assertThat(traceparent.toString()).matches("00-" + traceId + "-[0-9a-f]{16}-01");
         }
@@ -196,42 +201,23 @@ class DubboMeshFiltersTest {
 
     @Test
     void rateLimitLetsThroughAboutTheRateAndRefusesTheRestWithTheDocumentedError() throws Exception {
-        int threads = 2;
-        long durationNanos = TimeUnit.MILLISECONDS.toNanos(2000);
         AtomicInteger ok = new AtomicInteger();
         List<RpcException> refusals = new CopyOnWriteArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long t0 = System.nanoTime();
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                fs.add(pool.submit(() -> {
-                    while (System.nanoTime() - t0 < durationNanos) {
-                        try {
-                            call("limited", Map.of("x-limited", "yes"));
-                            ok.incrementAndGet();
-                        } catch (RpcException e) {
-                            refusals.add(e);
-                        }
-                        Thread.sleep(5);
-                    }
-                    return null;
-                }));
+        double seconds = Load.run(2, Duration.ofMillis(2000), (thread, i) -> {
+            try {
+                call("limited", Map.of("x-limited", "yes"));
+                ok.incrementAndGet();
+            } catch (RpcException e) {
+                refusals.add(e);
             }
-            for (Future<?> f : fs) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        });
         double expected = 3 + 10 * seconds;
         assertThat(refusals).isNotEmpty();
         assertThat((double) ok.get()).isBetween(expected * 0.7 - 2, expected * 1.1 + 2);
         assertThat(refusals.get(0)).hasMessageContaining("xmesh: rate limited: service-method="
                 + Greeter.class.getName() + "#greet (10/s, burst 3); retry after ");
         // the limited calls were answered by xmesh, never forwarded
-        long forwarded = provider.attachments.stream().filter(a -> "yes".equals(a.get("x-limited"))).count();
+        long forwarded = recorder.attachments.stream().filter(a -> "yes".equals(a.get("x-limited"))).count();
         assertThat(forwarded).isEqualTo(ok.get());
         // calls without the attachment are not limited
         for (int i = 0; i < 20; i++) {
@@ -241,11 +227,11 @@ class DubboMeshFiltersTest {
 
     @Test
     void aClusterOverItsCircuitBreakerLimitRefusesTheDubboCallAtOnce() {
-        int seen = provider.attachments.size();
+        int seen = recorder.attachments.size();
         assertThatThrownBy(() -> call("closed", Map.of("x-cluster", "closed")))
                 .isInstanceOf(RpcException.class)
                 .hasMessageContaining("xmesh: circuit breaker open: cluster 'closed-greeters' has 0 requests in flight (max-requests 0)");
-        assertThat(provider.attachments).hasSize(seen);
+        assertThat(recorder.attachments).hasSize(seen);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.xmesh.bootstrap.filters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.xmesh.bootstrap.MeshProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -133,41 +131,20 @@ class HttpMeshFiltersTest {
 
     @Test
     void rateLimitLetsThroughAboutTheRateAndAnswersTheRestWith429() throws Exception {
-        int threads = 4;
-        long durationNanos = TimeUnit.MILLISECONDS.toNanos(2000);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger limited = new AtomicInteger();
         List<HttpResponse<String>> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long t0 = System.nanoTime();
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int me = t;
-                fs.add(pool.submit(() -> {
-                    int i = 0;
-                    while (System.nanoTime() - t0 < durationNanos) {
-                        HttpResponse<String> r = get("/limited/" + me + "/" + i++);
-                        if (r.statusCode() == 200) {
-                            ok.incrementAndGet();
-                        } else {
-                            limited.incrementAndGet();
-                            if (refusals.size() < 5) {
-                                refusals.add(r);
-                            }
-                        }
-                        Thread.sleep(5);
-                    }
-                    return null;
-                }));
+        double seconds = Load.run(4, Duration.ofMillis(2000), (me, i) -> {
+            HttpResponse<String> r = get("/limited/" + me + "/" + i);
+            if (r.statusCode() == 200) {
+                ok.incrementAndGet();
+            } else {
+                limited.incrementAndGet();
+                if (refusals.size() < 5) {
+                    refusals.add(r);
+                }
             }
-            for (Future<?> f : fs) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        });
         double expected = 5 + 20 * seconds; // burst + rate * time
         assertThat(limited.get()).as("some requests must be refused").isPositive();
         assertThat((double) ok.get()).isBetween(expected * 0.75 - 2, expected * 1.1 + 2);

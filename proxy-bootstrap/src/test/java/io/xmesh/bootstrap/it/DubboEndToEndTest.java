@@ -7,6 +7,9 @@ import io.xmesh.bootstrap.config.XmeshConfig;
 import io.xmesh.bootstrap.engine.Engine;
 import io.xmesh.bootstrap.engine.PluginResolver;
 import io.xmesh.bootstrap.plugin.PluginCatalog;
+import io.xmesh.testapps.dubbo.DubboApp;
+import io.xmesh.testapps.dubbo.DubboConsumer;
+import io.xmesh.testapps.dubbo.DubboTestApps;
 import org.apache.dubbo.rpc.RpcException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,15 +38,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DubboEndToEndTest {
     static PluginCatalog catalog;
     static PluginResolver plugins;
-    static DubboApps.Provider p1;
-    static DubboApps.Provider p2;
+    static DubboApp p1;
+    static DubboApp p2;
+
+    /** A provider of {@link Greeter} answering "hello NAME from PROVIDER". */
+    static DubboApp provider(String name) {
+        return DubboTestApps.provider("xmesh-it-provider-" + name).export(Greeter.class, new NamedGreeter(name)).start();
+    }
+
+    /** A consumer with a direct URL to {@code port} (xmesh's listener), hessian2. */
+    static <T> DubboConsumer<T> consumer(Class<T> type, int port, int timeoutMs) {
+        return DubboTestApps.consumer(type, "xmesh-it-consumer").direct(port).serialization("hessian2")
+                .timeoutMs(timeoutMs).start();
+    }
 
     @BeforeAll
     static void providers() {
         catalog = PluginCatalog.discover(DubboEndToEndTest.class.getClassLoader(), null, Map.of());
         plugins = XmeshServer.resolver(catalog);
-        p1 = new DubboApps.Provider("p1");
-        p2 = new DubboApps.Provider("p2");
+        p1 = provider("p1");
+        p2 = provider("p2");
     }
 
     @AfterAll
@@ -82,10 +96,10 @@ class DubboEndToEndTest {
     @Test
     void roundRobinSpreadsCallsAndSixtyFourConcurrentCallersGetTheirOwnAnswers() throws Exception {
         Engine e = engine("round_robin", p1.address(), p2.address());
-        try (DubboApps.Consumer<Greeter> c = new DubboApps.Consumer<>(Greeter.class, e.listenerAddress("dubbo-in").getPort(), 3000)) {
+        try (DubboConsumer<Greeter> c = consumer(Greeter.class, e.listenerAddress("dubbo-in").getPort(), 3000)) {
             Map<String, Integer> per = new ConcurrentHashMap<>();
             for (int i = 0; i < 20; i++) {
-                String r = c.service.greet("n" + i);
+                String r = c.service().greet("n" + i);
                 assertThat(r).startsWith("hello n" + i + " from p");
                 per.merge(r.substring(r.lastIndexOf(' ') + 1), 1, Integer::sum);
             }
@@ -99,7 +113,7 @@ class DubboEndToEndTest {
                     fs.add(pool.submit(() -> {
                         for (int i = 0; i < 25; i++) {
                             String who = "caller-" + me + "-" + i;
-                            assertThat(c.service.greet(who)).matches("hello " + who + " from p[12]");
+                            assertThat(c.service().greet(who)).matches("hello " + who + " from p[12]");
                         }
                         return 25;
                     }));
@@ -121,13 +135,13 @@ class DubboEndToEndTest {
     void slowProviderTimesOutAndUnknownServiceGetsServiceNotFound() throws Exception {
         Engine e = engine("least_request", p1.address());
         int port = e.listenerAddress("dubbo-in").getPort();
-        try (DubboApps.Consumer<Greeter> c = new DubboApps.Consumer<>(Greeter.class, port, 6000);
-             DubboApps.Consumer<Unrouted> u = new DubboApps.Consumer<>(Unrouted.class, port, 3000)) {
-            assertThatThrownBy(() -> c.service.slow("x", 4000))
+        try (DubboConsumer<Greeter> c = consumer(Greeter.class, port, 6000);
+             DubboConsumer<Unrouted> u = consumer(Unrouted.class, port, 3000)) {
+            assertThatThrownBy(() -> c.service().slow("x", 4000))
                     .isInstanceOf(RpcException.class)
                     .hasMessageContaining("xmesh: timeout: upstream " + p1.address() + " did not answer within 1500 ms (route 'slow')");
-            assertThat(c.service.slow("y", 10)).isEqualTo("slow y from p1");
-            assertThatThrownBy(() -> u.service.hello("x"))
+            assertThat(c.service().slow("y", 10)).isEqualTo("slow y from p1");
+            assertThatThrownBy(() -> u.service().hello("x"))
                     .isInstanceOf(RpcException.class)
                     .hasMessageContaining("xmesh: no route for service=io.xmesh.bootstrap.it.Unrouted method=hello version=0.0.0 on listener 'dubbo-in'");
         } finally {
@@ -137,13 +151,13 @@ class DubboEndToEndTest {
 
     @Test
     void killedProviderAnswersInFlightCallsWithErrorsAndNewCallsGoToTheLiveOne() throws Exception {
-        try (KillableRelay r1 = new KillableRelay(p1.port)) {
+        try (KillableRelay r1 = new KillableRelay(p1.port())) {
             Engine e = engine("round_robin", r1.address(), p2.address());
-            try (DubboApps.Consumer<Greeter> c = new DubboApps.Consumer<>(Greeter.class, e.listenerAddress("dubbo-in").getPort(), 5000)) {
+            try (DubboConsumer<Greeter> c = consumer(Greeter.class, e.listenerAddress("dubbo-in").getPort(), 5000)) {
                 List<CompletableFuture<String>> slow = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
                     int n = i;
-                    slow.add(CompletableFuture.supplyAsync(() -> c.service.slow("s" + n, 600)));
+                    slow.add(CompletableFuture.supplyAsync(() -> c.service().slow("s" + n, 600)));
                 }
                 Thread.sleep(300);
                 r1.kill();
@@ -159,7 +173,7 @@ class DubboEndToEndTest {
                 }
                 assertThat(errors).isEqualTo(3);
                 for (int i = 0; i < 10; i++) {
-                    assertThat(c.service.greet("after" + i)).isEqualTo("hello after" + i + " from p2");
+                    assertThat(c.service().greet("after" + i)).isEqualTo("hello after" + i + " from p2");
                 }
             } finally {
                 e.shutdown(Duration.ofSeconds(2));
@@ -171,9 +185,9 @@ class DubboEndToEndTest {
     void gracefulShutdownUnderLoadLeavesNoCallUnanswered() throws Exception {
         Engine e = engine("round_robin", p1.address(), p2.address());
         int port = e.listenerAddress("dubbo-in").getPort();
-        List<DubboApps.Consumer<Greeter>> consumers = new ArrayList<>();
+        List<DubboConsumer<Greeter>> consumers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            consumers.add(new DubboApps.Consumer<>(Greeter.class, port, 3000));
+            consumers.add(consumer(Greeter.class, port, 3000));
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger ok = new AtomicInteger();
@@ -182,13 +196,13 @@ class DubboEndToEndTest {
         ExecutorService load = Executors.newFixedThreadPool(12);
         try {
             for (int t = 0; t < 12; t++) {
-                DubboApps.Consumer<Greeter> c = consumers.get(t % consumers.size());
+                DubboConsumer<Greeter> c = consumers.get(t % consumers.size());
                 load.submit(() -> {
                     // Like a consumer that takes an instance out of rotation when it says it is
                     // shutting down: stop calling after the first refusal.
                     while (!stop.get()) {
                         try {
-                            c.service.slow("z", 20);
+                            c.service().slow("z", 20);
                             ok.incrementAndGet();
                         } catch (RpcException ex) {
                             if (ex.isTimeout()) {
@@ -213,7 +227,7 @@ class DubboEndToEndTest {
             assertThat(refused.get()).isBetween(1, 12);
         } finally {
             load.shutdownNow();
-            consumers.forEach(DubboApps.Consumer::close);
+            consumers.forEach(DubboConsumer::close);
         }
     }
 }

@@ -20,6 +20,11 @@ public class DubboApp implements AutoCloseable {
         return port;
     }
 
+    /** {@code 127.0.0.1:port}, a provider's address. */
+    public String address() {
+        return "127.0.0.1:" + port;
+    }
+
     /** Stops the application (a provider unregisters) and destroys its framework model. */
     @Override
     public void close() {

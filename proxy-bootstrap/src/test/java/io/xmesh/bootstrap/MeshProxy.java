@@ -1,4 +1,4 @@
-package io.xmesh.bootstrap.filters;
+package io.xmesh.bootstrap;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xmesh.bootstrap.config.ConfigLoader;
@@ -16,18 +16,28 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A real xmesh engine for integration tests, with the plugins of the test class path (the built-in codecs and
- * the mesh filters, found by {@link PluginCatalog} exactly as in production).
+ * A real, started xmesh engine for integration tests, with the plugins of the test class path (the built-in codecs,
+ * registry and mesh filters, found by {@link PluginCatalog} exactly as in production).
  */
-final class MeshProxy implements AutoCloseable {
+public final class MeshProxy implements AutoCloseable {
 
-    final Engine engine;
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    public final Engine engine;
+    public final PluginResolver resolver;
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PluginCatalog catalog;
 
-    MeshProxy(String yaml) {
+    /** An engine with {@code eventLoops: 2, shutdownTimeout: 5s} and the given configuration. */
+    public MeshProxy(String yaml) {
+        this("eventLoops: 2, shutdownTimeout: 5s", yaml);
+    }
+
+    /**
+     * @param engineSettings the entries of the {@code engine:} map, e.g. {@code eventLoops: 2, shutdownTimeout: 5s}
+     * @param yaml           the rest of the configuration (listeners, routes, clusters, ...)
+     */
+    public MeshProxy(String engineSettings, String yaml) {
         catalog = PluginCatalog.discover(MeshProxy.class.getClassLoader(), null, Map.of());
-        PluginResolver resolver = new PluginResolver() {
+        resolver = new PluginResolver() {
             @Override
             public <T> T instance(PluginKind kind, String name, Class<T> type) {
                 return catalog.instance(kind, name, type);
@@ -43,21 +53,30 @@ final class MeshProxy implements AutoCloseable {
             }
         };
         XmeshConfig config = new ConfigLoader(resolver::names)
-                .parse("test.yaml", "engine: {eventLoops: 2, shutdownTimeout: 5s}\n" + yaml);
+                .parse("test.yaml", "engine: {" + engineSettings + "}\n" + yaml);
         engine = new Engine(config, resolver, meters);
         engine.start();
     }
 
-    InetSocketAddress listener(String name) {
+    public InetSocketAddress listener(String name) {
         return engine.listenerAddress(name);
     }
 
     @Override
     public void close() {
+        close(() -> { });
+    }
+
+    /** Shuts the engine down (3 s), then runs {@code beforeCatalogClose}, then closes the plugin catalog. */
+    public void close(Runnable beforeCatalogClose) {
         try {
             engine.shutdown(Duration.ofSeconds(3));
         } finally {
-            catalog.close();
+            try {
+                beforeCatalogClose.run();
+            } finally {
+                catalog.close();
+            }
         }
     }
 }
