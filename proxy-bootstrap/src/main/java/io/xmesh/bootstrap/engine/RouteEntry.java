@@ -73,6 +73,27 @@ public final class RouteEntry {
         return config;
     }
 
+    /** Headers this route requires to equal a value (non-inverted exact conditions), for {@link RouteIndex}. */
+    List<String> exactHeaders() {
+        List<String> l = new java.util.ArrayList<>();
+        for (HeaderMatch m : matches) {
+            if (m.kind() == io.xmesh.bootstrap.config.XmeshConfig.MatchKind.EXACT && !m.invert() && !l.contains(m.header())) {
+                l.add(m.header());
+            }
+        }
+        return l;
+    }
+
+    /** The value a non-inverted exact condition requires of {@code header}, or null when there is none. */
+    String exactValue(String header) {
+        for (HeaderMatch m : matches) {
+            if (m.kind() == io.xmesh.bootstrap.config.XmeshConfig.MatchKind.EXACT && !m.invert() && m.header().equals(header)) {
+                return m.value();
+            }
+        }
+        return null;
+    }
+
     /**
      * Whether the request on {@code listener} satisfies every condition.
      *

@@ -24,13 +24,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * publish a new array. A request is routed with the table as it was when it arrived.
  */
 public final class RouteTable {
-    private final AtomicReference<RouteEntry[]> entries = new AtomicReference<>(new RouteEntry[0]);
+    private final AtomicReference<RouteIndex> routes = new AtomicReference<>(RouteIndex.EMPTY);
     private final PluginResolver plugins;
     private final MeterRegistry registry;
     /** Meters of each route's filters, by route name; guarded by this. */
     private final java.util.Map<String, List<io.micrometer.core.instrument.Meter>> filterMeters = new java.util.HashMap<>();
 
-    RouteTable(PluginResolver plugins, MeterRegistry registry) {
+    /**
+     * An empty table. Public for benchmarks; the engine owns the live one.
+     *
+     * @param registry meter registry for route and filter meters, or null for none
+     */
+    public RouteTable(PluginResolver plugins, MeterRegistry registry) {
         this.plugins = plugins;
         this.registry = registry;
     }
@@ -50,18 +55,18 @@ public final class RouteTable {
         if (registry != null) {
             filterMeters.put(config.name(), FilterMeters.register(registry, "route", config.name(), config.filters(), filters));
         }
-        RouteEntry[] cur = entries.get();
+        RouteEntry[] cur = routes.get().entries;
         for (int i = 0; i < cur.length; i++) {
             if (cur[i].route().name().equals(config.name())) {
                 RouteEntry[] next = cur.clone();
                 next[i] = new RouteEntry(config, filters, registry);
-                entries.set(next);
+                routes.set(RouteIndex.of(next));
                 return;
             }
         }
         RouteEntry[] next = java.util.Arrays.copyOf(cur, cur.length + 1);
         next[cur.length] = new RouteEntry(config, filters, registry);
-        entries.set(next);
+        routes.set(RouteIndex.of(next));
     }
 
     /**
@@ -71,22 +76,22 @@ public final class RouteTable {
     public synchronized void upsertFirst(RouteConfig config) {
         remove(config.name());
         upsert(config);
-        RouteEntry[] cur = entries.get();
+        RouteEntry[] cur = routes.get().entries;
         RouteEntry[] next = new RouteEntry[cur.length];
         next[0] = cur[cur.length - 1];
         System.arraycopy(cur, 0, next, 1, cur.length - 1);
-        entries.set(next);
+        routes.set(RouteIndex.of(next));
     }
 
     /** Removes a route. @return whether it existed */
     public synchronized boolean remove(String name) {
-        RouteEntry[] cur = entries.get();
+        RouteEntry[] cur = routes.get().entries;
         for (int i = 0; i < cur.length; i++) {
             if (cur[i].route().name().equals(name)) {
                 RouteEntry[] next = new RouteEntry[cur.length - 1];
                 System.arraycopy(cur, 0, next, 0, i);
                 System.arraycopy(cur, i + 1, next, i, cur.length - i - 1);
-                entries.set(next);
+                routes.set(RouteIndex.of(next));
                 removeFilterMeters(name);
                 if (registry != null && cur[i].requests != null) {
                     registry.remove(cur[i].requests);
@@ -98,27 +103,29 @@ public final class RouteTable {
         return false;
     }
 
+    /** The current compiled routes, in match order (the live array: do not modify). */
+    RouteEntry[] entries() {
+        return routes.get().entries;
+    }
+
     /** The current routes' configurations, in match order. */
     public List<RouteConfig> routes() {
         List<RouteConfig> l = new ArrayList<>();
-        for (RouteEntry e : entries.get()) {
+        for (RouteEntry e : routes.get().entries) {
             l.add(e.config());
         }
         return l;
     }
 
     /**
-     * The first matching route, or null. Called on event loops.
+     * The first matching route, or null. Called on event loops for every request (public for
+     * benchmarks): a lock-free read of the current array, first match wins.
      *
+     * @param frame the request, <b>borrowed</b>
      * @throws io.xmesh.xprotocol.codec.CodecException when a routing header cannot be read
      */
-    RouteEntry match(String listener, XFrame frame) {
-        for (RouteEntry e : entries.get()) {
-            if (e.matches(listener, frame)) {
-                return e;
-            }
-        }
-        return null;
+    public RouteEntry match(String listener, XFrame frame) {
+        return routes.get().match(listener, frame);
     }
 
     private void removeFilterMeters(String route) {
@@ -130,7 +137,7 @@ public final class RouteTable {
 
     /** Closes the {@link AutoCloseable} filters of every current route (engine shutdown). */
     void closeFilters() {
-        for (RouteEntry e : entries.get()) {
+        for (RouteEntry e : routes.get().entries) {
             closeFilters(e.filters);
         }
     }
