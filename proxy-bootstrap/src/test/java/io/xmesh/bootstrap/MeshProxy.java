@@ -6,18 +6,14 @@ import io.xmesh.bootstrap.config.XmeshConfig;
 import io.xmesh.bootstrap.engine.Engine;
 import io.xmesh.bootstrap.engine.PluginResolver;
 import io.xmesh.bootstrap.plugin.PluginCatalog;
-import io.xmesh.bootstrap.plugin.PluginDescriptor;
-import io.xmesh.xprotocol.plugin.PluginKind;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A real, started xmesh engine for integration tests, with the plugins of the test class path (the built-in codecs,
- * registry and mesh filters, found by {@link PluginCatalog} exactly as in production).
+ * registry and mesh filters, found by {@link PluginCatalog} and resolved exactly as in production).
  */
 public final class MeshProxy implements AutoCloseable {
 
@@ -37,21 +33,7 @@ public final class MeshProxy implements AutoCloseable {
      */
     public MeshProxy(String engineSettings, String yaml) {
         catalog = PluginCatalog.discover(MeshProxy.class.getClassLoader(), null, Map.of());
-        resolver = new PluginResolver() {
-            @Override
-            public <T> T instance(PluginKind kind, String name, Class<T> type) {
-                return catalog.instance(kind, name, type);
-            }
-
-            @Override
-            public Set<String> names(PluginKind kind) {
-                Set<String> names = new TreeSet<>();
-                for (PluginDescriptor d : catalog.plugins(kind)) {
-                    names.add(d.name());
-                }
-                return names;
-            }
-        };
+        resolver = XmeshServer.resolver(catalog);
         XmeshConfig config = new ConfigLoader(resolver::names)
                 .parse("test.yaml", "engine: {" + engineSettings + "}\n" + yaml);
         engine = new Engine(config, resolver, meters);
