@@ -1,6 +1,5 @@
 package io.xmesh.bootstrap.engine;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import io.xmesh.bootstrap.cluster.CircuitBreaker;
 import io.xmesh.xprotocol.codec.ErrorKind;
 import io.xmesh.xprotocol.codec.FrameKind;
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * reference). Buffered request {@code DATA} frames are owned until written. Everything held is
  * released in {@link #complete}.
  */
-final class Exchange implements StreamContext {
+final class Exchange extends RequestDeadlines.Entry implements StreamContext {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     private static final int MAX_BUFFERED_DATA = 1024;
 
@@ -57,7 +56,6 @@ final class Exchange implements StreamContext {
     long sentNanos;
     UpstreamConnection connecting;
     UpstreamPool waitingIn;
-    ScheduledFuture<?> timer;
     int retriesLeft;
     int filterIndex;
     boolean done;
@@ -191,8 +189,7 @@ final class Exchange implements StreamContext {
 
     /** Starts the route's timer; called once the route is known. */
     void startTimer(long timeoutNanos) {
-        long remaining = timeoutNanos - (System.nanoTime() - startNanos);
-        timer = loop.loop.schedule(this::onTimeout, Math.max(1, remaining), TimeUnit.NANOSECONDS);
+        loop.deadlines.add(this, startNanos + timeoutNanos);
     }
 
     /** Runs the request filters from {@link #filterIndex}; then dispatches. */
@@ -448,7 +445,9 @@ final class Exchange implements StreamContext {
     }
 
     /** The route's timer fired. */
-    private void onTimeout() {
+    /** The route's timeout has passed (called by {@link RequestDeadlines}). */
+    @Override
+    void onTimeout() {
         if (done) {
             return;
         }
@@ -491,10 +490,7 @@ final class Exchange implements StreamContext {
             return;
         }
         done = true;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        loop.deadlines.remove(this);
         down.ended(this);
         loop.inflight--;
         releasePending();

@@ -16,6 +16,8 @@ import java.util.Map;
 final class LoopState {
     final EventLoop loop;
     final Engine engine;
+    /** Timeouts of the requests on this loop. */
+    final RequestDeadlines deadlines;
     private final Map<Host, UpstreamPool> pools = new HashMap<>();
     private final ArrayList<Channel> dirty = new ArrayList<>();
     private boolean flushScheduled;
@@ -28,6 +30,7 @@ final class LoopState {
     LoopState(EventLoop loop, Engine engine) {
         this.loop = loop;
         this.engine = engine;
+        this.deadlines = new RequestDeadlines(loop);
     }
 
     /**
