@@ -7,6 +7,7 @@ import io.xmesh.bootstrap.engine.PluginResolver;
 import io.xmesh.bootstrap.engine.RouteEntry;
 import io.xmesh.bootstrap.engine.RouteTable;
 import io.xmesh.bootstrap.plugin.PluginCatalog;
+import io.xmesh.testkit.HeadersFrame;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,9 +43,9 @@ public class RouteMatchBenchmark {
 
     private PluginCatalog catalog;
     private RouteTable table;
-    private HeaderFrame first;
-    private HeaderFrame last;
-    private HeaderFrame none;
+    private HeadersFrame first;
+    private HeadersFrame last;
+    private HeadersFrame none;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -65,9 +66,9 @@ public class RouteMatchBenchmark {
         XmeshConfig config = new ConfigLoader(plugins::names).parse("bench.yaml", yaml.toString());
         table = new RouteTable(plugins, null);
         config.routes().forEach(table::upsert);
-        first = new HeaderFrame(Map.of("service", "com.acme.Service0", "method", "getUser", "version", "0.0.0"));
-        last = new HeaderFrame(Map.of("service", "com.acme.Service" + (routes - 1), "method", "getUser", "version", "0.0.0"));
-        none = new HeaderFrame(Map.of("service", "com.acme.Unknown", "method", "getUser", "version", "0.0.0"));
+        first = new HeadersFrame("dubbo", Map.of("service", "com.acme.Service0", "method", "getUser", "version", "0.0.0"));
+        last = new HeadersFrame("dubbo", Map.of("service", "com.acme.Service" + (routes - 1), "method", "getUser", "version", "0.0.0"));
+        none = new HeadersFrame("dubbo", Map.of("service", "com.acme.Unknown", "method", "getUser", "version", "0.0.0"));
         if (table.match("egress", last) == null || table.match("egress", none) != null) {
             throw new IllegalStateException("routes do not match as intended");
         }

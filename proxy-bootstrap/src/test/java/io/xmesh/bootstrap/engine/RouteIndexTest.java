@@ -1,12 +1,9 @@
 package io.xmesh.bootstrap.engine;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.xmesh.bootstrap.XmeshServer;
 import io.xmesh.bootstrap.config.ConfigLoader;
 import io.xmesh.bootstrap.plugin.PluginCatalog;
-import io.xmesh.xprotocol.codec.FrameKind;
-import io.xmesh.xprotocol.codec.ReplyTemplate;
+import io.xmesh.testkit.HeadersFrame;
 import io.xmesh.xprotocol.codec.XFrame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BiConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,7 +79,7 @@ class RouteIndexTest {
                     }
                 }
                 String listener = LISTENERS[random.nextInt(2)];
-                XFrame frame = new MapFrame(headers);
+                XFrame frame = new HeadersFrame("dubbo", headers);
                 assertThat(routes.match(listener, frame))
                         .as("table %d (%d routes), request %s on %s", table, n, headers, listener)
                         .isSameAs(scan(routes.entries(), listener, frame));
@@ -99,26 +95,5 @@ class RouteIndexTest {
             }
         }
         return null;
-    }
-
-    /** Routing headers from a map; no buffers. */
-    private record MapFrame(Map<String, String> headers) implements XFrame {
-        @Override public String protocol() { return "dubbo"; }
-        @Override public FrameKind kind() { return FrameKind.REQUEST; }
-        @Override public long requestId() { return 1; }
-        @Override public void setRequestId(long requestId) { }
-        @Override public String header(String name) { return headers.get(name); }
-        @Override public void forEachHeader(BiConsumer<String, String> action) { headers.forEach(action); }
-        @Override public int status() { return 0; }
-        @Override public boolean isServerError() { return false; }
-        @Override public ReplyTemplate replyTemplate() { return null; }
-        @Override public ByteBuf content() { return Unpooled.EMPTY_BUFFER; }
-        @Override public int refCnt() { return 1; }
-        @Override public XFrame retain() { return this; }
-        @Override public XFrame retain(int increment) { return this; }
-        @Override public XFrame touch() { return this; }
-        @Override public XFrame touch(Object hint) { return this; }
-        @Override public boolean release() { return false; }
-        @Override public boolean release(int decrement) { return false; }
     }
 }

@@ -1,4 +1,4 @@
-package io.xmesh.benchmarks.engine;
+package io.xmesh.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,17 +10,16 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * A request frame whose routing headers come from a map, so that route-matching benchmarks
- * measure the router, not a codec. Holds no buffer of its own (content is an empty constant).
+ * A request frame whose routing headers come from a map and which holds no buffer: for testing
+ * or benchmarking routers and filters without a codec. Reference counting is a no-op and
+ * {@link #content()} is the shared empty buffer (borrowed; never release it).
  */
-final class HeaderFrame implements XFrame {
-    private final Map<String, String> headers;
+public record HeadersFrame(String protocol, Map<String, String> headers) implements XFrame {
 
-    HeaderFrame(Map<String, String> headers) {
-        this.headers = Map.copyOf(headers);
+    public HeadersFrame {
+        headers = Map.copyOf(headers);
     }
 
-    @Override public String protocol() { return "dubbo"; }
     @Override public FrameKind kind() { return FrameKind.REQUEST; }
     @Override public long requestId() { return 1; }
     @Override public void setRequestId(long requestId) { }
@@ -29,7 +28,6 @@ final class HeaderFrame implements XFrame {
     @Override public int status() { return 0; }
     @Override public boolean isServerError() { return false; }
     @Override public ReplyTemplate replyTemplate() { return null; }
-    /** {@inheritDoc} An empty, unreleasable constant: borrowed, never release it. */
     @Override public ByteBuf content() { return Unpooled.EMPTY_BUFFER; }
     @Override public int refCnt() { return 1; }
     @Override public XFrame retain() { return this; }
